@@ -1,0 +1,323 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+#[cfg(test)]
+extern crate std;
+
+mod decimal;
+mod hex;
+mod salt;
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use md5::Md5;
+
+pub use decimal::Decimal;
+pub use hex::{HexDigest, nibble};
+pub use salt::{Salt, SaltSource, Scheme, wp_salt};
+
+/// What went wrong in this crate.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// The `$algo` name is not one of PHP's `hash_hmac_algos()`; WordPress 6.8 throws
+    /// `InvalidArgumentException` and produces no hash.
+    UnknownAlgo,
+    /// PHP knows this `$algo` but this crate does not implement it.
+    UnsupportedAlgo,
+    /// A salt half WordPress would have generated at random and stored as a site option: no
+    /// constant and no site option holds a usable value, so the caller must supply it.
+    MissingSalt,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::UnknownAlgo => "hash algorithm is not known to php's hash_hmac",
+            Self::UnsupportedAlgo => "hash algorithm is not supported by this crate",
+            Self::MissingSalt => "no usable salt constant or site option",
+        })
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// `wp_hash()` keyed once: HMAC-MD5 whose key is a [`Salt`] (`KEY . SALT`).
+///
+/// Building the key runs the HMAC key schedule (including the MD5 of a salt longer than one
+/// block); every hash after that starts from the saved inner and outer pad states, so a short
+/// message costs two or three MD5 compressions.
+#[derive(Clone)]
+pub struct WpHashKey {
+    mac: Hmac<Md5>,
+}
+
+impl WpHashKey {
+    /// Keys `wp_hash()` with the salt string `key . salt` (the two halves are hashed as one
+    /// string; nothing is allocated to join them).
+    #[must_use]
+    pub fn new(key: &[u8], salt: &[u8]) -> Self {
+        Self {
+            mac: keyed::<Md5>(key, salt),
+        }
+    }
+
+    /// Keys `wp_hash()` with a resolved [`Salt`].
+    #[must_use]
+    pub fn from_salt(salt: &Salt<'_>) -> Self {
+        let (key, salt) = salt.halves();
+        Self::new(key, salt)
+    }
+
+    /// A fresh message stream under this key. Feed it with [`WpHasher::update`].
+    #[inline]
+    #[must_use]
+    pub fn hasher(&self) -> WpHasher {
+        WpHasher {
+            mac: self.mac.clone(),
+        }
+    }
+
+    /// `wp_hash(data)`: 32 lowercase hex characters.
+    #[must_use]
+    pub fn hash(&self, data: &[u8]) -> HexDigest {
+        let mut h = self.hasher();
+        h.update(data);
+        h.finalize_hex()
+    }
+}
+
+impl fmt::Debug for WpHashKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WpHashKey([redacted])")
+    }
+}
+
+/// A `wp_hash()` message being streamed into its MAC.
+#[derive(Clone)]
+pub struct WpHasher {
+    mac: Hmac<Md5>,
+}
+
+impl WpHasher {
+    /// Appends bytes to the message.
+    #[inline]
+    pub fn update(&mut self, data: &[u8]) -> &mut Self {
+        self.mac.update(data);
+        self
+    }
+
+    /// The raw 16-byte HMAC-MD5.
+    #[inline]
+    #[must_use]
+    pub fn finalize(self) -> [u8; 16] {
+        self.mac.finalize().into_bytes().into()
+    }
+
+    /// The HMAC as 32 lowercase hex characters, as `wp_hash()` returns it.
+    #[inline]
+    #[must_use]
+    pub fn finalize_hex(self) -> HexDigest {
+        HexDigest::encode(&self.finalize())
+    }
+}
+
+impl fmt::Debug for WpHasher {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WpHasher([redacted])")
+    }
+}
+
+/// The `$algo` argument WordPress 6.8 added to `wp_hash()`. All core callers use MD5.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Algo {
+    /// `md5`, the default and the only one WordPress core uses.
+    #[default]
+    Md5,
+    /// `sha1`
+    Sha1,
+    /// `sha256`
+    Sha256,
+    /// `sha384`
+    Sha384,
+    /// `sha512`
+    Sha512,
+}
+
+/// PHP 8.2's `hash_hmac_algos()`: names PHP accepts, so a name outside this list is
+/// [`Error::UnknownAlgo`] and a name inside it that [`Algo`] lacks is [`Error::UnsupportedAlgo`].
+const PHP_HMAC_ALGOS: &[&str] = &[
+    "md2",
+    "md4",
+    "md5",
+    "sha1",
+    "sha224",
+    "sha256",
+    "sha384",
+    "sha512/224",
+    "sha512/256",
+    "sha512",
+    "sha3-224",
+    "sha3-256",
+    "sha3-384",
+    "sha3-512",
+    "ripemd128",
+    "ripemd160",
+    "ripemd256",
+    "ripemd320",
+    "whirlpool",
+    "tiger128,3",
+    "tiger160,3",
+    "tiger192,3",
+    "tiger128,4",
+    "tiger160,4",
+    "tiger192,4",
+    "snefru",
+    "snefru256",
+    "gost",
+    "gost-crypto",
+    "haval128,3",
+    "haval160,3",
+    "haval192,3",
+    "haval224,3",
+    "haval256,3",
+    "haval128,4",
+    "haval160,4",
+    "haval192,4",
+    "haval224,4",
+    "haval256,4",
+    "haval128,5",
+    "haval160,5",
+    "haval192,5",
+    "haval224,5",
+    "haval256,5",
+];
+
+impl Algo {
+    /// Looks up a PHP algorithm name exactly as `wp_hash()` does: case-sensitive.
+    ///
+    /// # Errors
+    /// [`Error::UnknownAlgo`] for a name PHP's `hash_hmac` rejects (`SHA256`, `crc32b`, ...);
+    /// [`Error::UnsupportedAlgo`] for one PHP accepts but this crate does not implement.
+    pub fn from_php_name(name: &[u8]) -> Result<Self, Error> {
+        Ok(match name {
+            b"md5" => Self::Md5,
+            b"sha1" => Self::Sha1,
+            b"sha256" => Self::Sha256,
+            b"sha384" => Self::Sha384,
+            b"sha512" => Self::Sha512,
+            _ if PHP_HMAC_ALGOS.iter().any(|a| a.as_bytes() == name) => {
+                return Err(Error::UnsupportedAlgo);
+            }
+            _ => return Err(Error::UnknownAlgo),
+        })
+    }
+
+    /// The PHP name.
+    #[must_use]
+    pub const fn php_name(self) -> &'static str {
+        match self {
+            Self::Md5 => "md5",
+            Self::Sha1 => "sha1",
+            Self::Sha256 => "sha256",
+            Self::Sha384 => "sha384",
+            Self::Sha512 => "sha512",
+        }
+    }
+}
+
+/// `wp_hash($data, $scheme, $algo)` (WordPress 6.8+) for any [`Algo`], keyed per call.
+///
+/// For the MD5 default on a hot path, build a [`WpHashKey`] once instead.
+#[must_use]
+pub fn wp_hash_with(algo: Algo, salt: &Salt<'_>, data: &[u8]) -> HexDigest {
+    fn run<D: hmac::EagerHash>(salt: &Salt<'_>, data: &[u8]) -> HexDigest
+    where
+        Hmac<D>: KeyInit + Mac,
+    {
+        let (key, salt) = salt.halves();
+        let mut mac = keyed::<D>(key, salt);
+        mac.update(data);
+        HexDigest::encode(&mac.finalize().into_bytes())
+    }
+    match algo {
+        Algo::Md5 => run::<Md5>(salt, data),
+        Algo::Sha1 => run::<sha1::Sha1>(salt, data),
+        Algo::Sha256 => run::<sha2::Sha256>(salt, data),
+        Algo::Sha384 => run::<sha2::Sha384>(salt, data),
+        Algo::Sha512 => run::<sha2::Sha512>(salt, data),
+    }
+}
+
+/// The largest block size among the supported hashes (SHA-384/512).
+const MAX_BLOCK: usize = 128;
+
+/// HMAC keyed with `a . b` without joining them in memory: a key no longer than the block is
+/// copied into a stack buffer; a longer one is replaced by its digest, exactly as RFC 2104
+/// (and PHP's `hash_hmac`) does.
+fn keyed<D: hmac::EagerHash>(a: &[u8], b: &[u8]) -> Hmac<D>
+where
+    Hmac<D>: KeyInit,
+{
+    use hmac::digest::{block_api::BlockSizeUser, typenum::Unsigned};
+    let block = <D::Core as BlockSizeUser>::BlockSize::USIZE;
+    let len = a.len().saturating_add(b.len());
+    let mut buf = [0u8; MAX_BLOCK];
+    let key: &[u8] = if len <= block && len <= MAX_BLOCK {
+        let (head, tail) = buf.split_at_mut(a.len());
+        head.copy_from_slice(a);
+        if let Some(dst) = tail.get_mut(..b.len()) {
+            dst.copy_from_slice(b);
+        }
+        buf.get(..len).unwrap_or_default()
+    } else {
+        let digest = D::new().chain_update(a).chain_update(b).finalize();
+        let n = digest.len().min(MAX_BLOCK);
+        if let (Some(dst), Some(src)) = (buf.get_mut(..n), digest.get(..n)) {
+            dst.copy_from_slice(src);
+        }
+        buf.get(..n).unwrap_or_default()
+    };
+    // HMAC accepts keys of any length, so this cannot fail; the fallback keeps it panic-free.
+    <Hmac<D> as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| <Hmac<D> as KeyInit>::new(&Default::default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_and_short_keys_match_one_shot_hmac() {
+        for total in [0usize, 1, 63, 64, 65, 127, 128, 129, 300] {
+            let key: std::vec::Vec<u8> = (0..total).map(|i| i as u8).collect();
+            for split in [0, total / 3, total] {
+                let (a, b) = key.split_at(split);
+                let mut ours = keyed::<Md5>(a, b);
+                ours.update(b"msg");
+                let mut theirs = <Hmac<Md5> as KeyInit>::new_from_slice(&key).unwrap();
+                theirs.update(b"msg");
+                assert_eq!(ours.finalize().into_bytes(), theirs.finalize().into_bytes());
+                let mut ours = keyed::<sha2::Sha512>(a, b);
+                ours.update(b"msg");
+                let mut theirs = <Hmac<sha2::Sha512> as KeyInit>::new_from_slice(&key).unwrap();
+                theirs.update(b"msg");
+                assert_eq!(ours.finalize().into_bytes(), theirs.finalize().into_bytes());
+            }
+        }
+    }
+
+    #[test]
+    fn algo_names_are_case_sensitive() {
+        assert_eq!(Algo::from_php_name(b"sha256"), Ok(Algo::Sha256));
+        assert_eq!(Algo::from_php_name(b"SHA256"), Err(Error::UnknownAlgo));
+        assert_eq!(Algo::from_php_name(b"crc32b"), Err(Error::UnknownAlgo));
+        assert_eq!(
+            Algo::from_php_name(b"whirlpool"),
+            Err(Error::UnsupportedAlgo)
+        );
+    }
+}

@@ -1,0 +1,368 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+
+#[cfg(test)]
+extern crate std;
+
+pub mod rest;
+
+use core::{fmt, num::NonZeroU64};
+
+use subtle::ConstantTimeEq;
+use wp_hash::{Decimal, Salt, WpHashKey, nibble};
+
+/// WordPress's `DAY_IN_SECONDS`, the default nonce lifetime.
+pub const DAY_IN_SECONDS: u64 = 86_400;
+
+/// Why a nonce was rejected. Every variant is WordPress's `false`.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// PHP-empty: `""` or `"0"`.
+    Empty,
+    /// Not 10 characters long.
+    Length,
+    /// A character outside `0-9a-f` and `A-F`.
+    NotHex,
+    /// Upper-case hex: WordPress writes nonces in lower case and compares case-sensitively.
+    Uppercase,
+    /// Well-formed, but matches neither the current nor the previous tick.
+    Invalid,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Empty => "nonce is empty",
+            Self::Length => "nonce is not 10 characters long",
+            Self::NotHex => "nonce is not hexadecimal",
+            Self::Uppercase => "nonce has upper-case hex digits",
+            Self::Invalid => "nonce is invalid or expired",
+        })
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// A nonce's lifetime in seconds: the `nonce_life` filter's value, one day by default.
+///
+/// A nonce verifies for between `life / 2` and `life` seconds after it was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Lifetime(NonZeroU64);
+
+impl Lifetime {
+    /// One day, WordPress's default.
+    pub const DAY: Self = Self(NonZeroU64::MIN.saturating_add(DAY_IN_SECONDS - 1));
+
+    /// A lifetime of `seconds`; `None` for zero (PHP would divide by zero).
+    #[must_use]
+    pub const fn new(seconds: u64) -> Option<Self> {
+        match NonZeroU64::new(seconds) {
+            Some(s) => Some(Self(s)),
+            None => None,
+        }
+    }
+
+    /// The lifetime in seconds.
+    #[must_use]
+    pub const fn get(self) -> u64 {
+        self.0.get()
+    }
+}
+
+impl Default for Lifetime {
+    fn default() -> Self {
+        Self::DAY
+    }
+}
+
+/// `wp_nonce_tick()`: `ceil(now / (life / 2))`, in IEEE double arithmetic as PHP computes it.
+///
+/// Byte-exact while the tick stays below 10^14 (PHP prints larger floats in exponent form), that
+/// is for any `now` before the year 1,000,000 with lifetimes of a second or more.
+#[must_use]
+pub fn tick(now: u64, life: Lifetime) -> i64 {
+    // Both conversions are exact for every realistic value (below 2^53), as in PHP.
+    #[allow(clippy::cast_precision_loss)]
+    let x = now as f64 / (life.get() as f64 / 2.0);
+    // `ceil` without libm: the quotient is never negative, so truncation rounds down.
+    #[allow(clippy::cast_possible_truncation)]
+    let t = x as i64;
+    #[allow(clippy::cast_precision_loss)]
+    if (t as f64) < x {
+        t.saturating_add(1)
+    } else {
+        t
+    }
+}
+
+/// A nonce action: PHP's `$action`, a string or an integer (the default is the integer `-1`).
+///
+/// Integers hash as their decimal form, so `Action::Int(5)` and `Action::Bytes(b"5")` agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action<'a> {
+    /// A string action such as `wp_rest` or `log-out`, as bytes.
+    Bytes(&'a [u8]),
+    /// An integer action.
+    Int(i64),
+}
+
+impl Default for Action<'_> {
+    fn default() -> Self {
+        Self::Int(-1)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Action<'a> {
+    fn from(b: &'a [u8]) -> Self {
+        Self::Bytes(b)
+    }
+}
+
+impl<'a, const N: usize> From<&'a [u8; N]> for Action<'a> {
+    fn from(b: &'a [u8; N]) -> Self {
+        Self::Bytes(b)
+    }
+}
+
+impl<'a> From<&'a str> for Action<'a> {
+    fn from(s: &'a str) -> Self {
+        Self::Bytes(s.as_bytes())
+    }
+}
+
+impl From<i64> for Action<'_> {
+    fn from(i: i64) -> Self {
+        Self::Int(i)
+    }
+}
+
+/// Everything a nonce is bound to besides the key and the time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Context<'a> {
+    /// The action the nonce authorises.
+    pub action: Action<'a>,
+    /// The current user's ID; 0 when logged out.
+    pub uid: u64,
+    /// The session token from the `logged_in` cookie; empty when there is none.
+    pub token: &'a [u8],
+    /// The nonce lifetime (the `nonce_life` filter's value for this action).
+    pub life: Lifetime,
+}
+
+impl<'a> Context<'a> {
+    /// A context with the default one-day lifetime.
+    #[must_use]
+    pub fn new(action: impl Into<Action<'a>>, uid: u64, token: &'a [u8]) -> Self {
+        Self {
+            action: action.into(),
+            uid,
+            token,
+            life: Lifetime::DAY,
+        }
+    }
+
+    /// The same context with another lifetime.
+    #[must_use]
+    pub fn with_life(self, life: Lifetime) -> Self {
+        Self { life, ..self }
+    }
+}
+
+/// The nonce key, `NONCE_KEY . NONCE_SALT`, keyed once.
+#[derive(Clone, Debug)]
+pub struct NonceKey(WpHashKey);
+
+impl NonceKey {
+    /// Keys nonces with the `NONCE_KEY` and `NONCE_SALT` constants.
+    #[must_use]
+    pub fn new(nonce_key: &[u8], nonce_salt: &[u8]) -> Self {
+        Self(WpHashKey::new(nonce_key, nonce_salt))
+    }
+
+    /// Keys nonces with the salt `wp_salt('nonce')` resolved (use this when the site's
+    /// constants need WordPress's fallbacks).
+    #[must_use]
+    pub fn from_salt(salt: &Salt<'_>) -> Self {
+        Self(WpHashKey::from_salt(salt))
+    }
+
+    /// The nonce for an explicit tick: `substr(wp_hash("tick|action|uid|token", 'nonce'), -12, 10)`.
+    #[must_use]
+    pub fn nonce_at_tick(&self, tick: i64, ctx: &Context<'_>) -> Nonce {
+        let mut h = self.0.hasher();
+        message(tick, ctx, |part| {
+            h.update(part);
+        });
+        let mac = h.finalize();
+        // Hex characters 20..30 are the hex of bytes 10..15.
+        let mut out = [0u8; NONCE_LEN];
+        for (pair, b) in out.chunks_exact_mut(2).zip(mac.iter().skip(10)) {
+            if let [hi, lo] = pair {
+                *hi = nibble(b >> 4);
+                *lo = nibble(*b);
+            }
+        }
+        Nonce(out)
+    }
+}
+
+/// Streams the message a nonce is the MAC of, `tick|action|uid|token`, to `sink` in pieces.
+///
+/// [`NonceKey::nonce_at_tick`] feeds these pieces to the MAC; collect them to see the exact
+/// bytes hashed (WordPress's `wp_hash()` input) when debugging.
+pub fn message(tick: i64, ctx: &Context<'_>, mut sink: impl FnMut(&[u8])) {
+    sink(Decimal::signed(tick).as_bytes());
+    sink(b"|");
+    match ctx.action {
+        Action::Bytes(a) => sink(a),
+        Action::Int(i) => sink(Decimal::signed(i).as_bytes()),
+    }
+    sink(b"|");
+    sink(Decimal::new(ctx.uid).as_bytes());
+    sink(b"|");
+    sink(ctx.token);
+}
+
+/// Nonces are always 10 characters.
+pub const NONCE_LEN: usize = 10;
+
+/// A WordPress nonce: 10 lowercase hex characters.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Nonce([u8; NONCE_LEN]);
+
+impl Nonce {
+    /// The nonce as a string.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The nonce's ASCII bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8; NONCE_LEN] {
+        &self.0
+    }
+
+    /// Constant-time comparison with well-formed candidate bytes.
+    fn ct_matches(&self, candidate: &[u8; NONCE_LEN]) -> bool {
+        self.0.ct_eq(candidate).into()
+    }
+}
+
+impl fmt::Debug for Nonce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Nonce({})", self.as_str())
+    }
+}
+
+impl fmt::Display for Nonce {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which tick a valid nonce belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Age {
+    /// The current tick: WordPress's `1` (made 0–12 h ago with the default life).
+    Current,
+    /// The previous tick: WordPress's `2` (12–24 h ago).
+    Previous,
+}
+
+impl Age {
+    /// The integer `wp_verify_nonce()` returns.
+    #[must_use]
+    pub const fn wp_value(self) -> u8 {
+        match self {
+            Self::Current => 1,
+            Self::Previous => 2,
+        }
+    }
+}
+
+/// `wp_create_nonce()` at time `now`.
+#[must_use]
+pub fn create(key: &NonceKey, now: u64, ctx: &Context<'_>) -> Nonce {
+    key.nonce_at_tick(tick(now, ctx.life), ctx)
+}
+
+/// Checks that `nonce` has a nonce's shape: the public part of verification.
+///
+/// # Errors
+/// [`Error::Empty`], [`Error::Length`], [`Error::NotHex`] or [`Error::Uppercase`].
+pub fn check_format(nonce: &[u8]) -> Result<&[u8; NONCE_LEN], Error> {
+    if matches!(nonce, b"" | b"0") {
+        return Err(Error::Empty);
+    }
+    let n: &[u8; NONCE_LEN] = nonce.try_into().map_err(|_| Error::Length)?;
+    if !n.iter().all(u8::is_ascii_hexdigit) {
+        return Err(Error::NotHex);
+    }
+    if n.iter().any(u8::is_ascii_uppercase) {
+        return Err(Error::Uppercase);
+    }
+    Ok(n)
+}
+
+/// `wp_verify_nonce()` at time `now`: [`Age::Current`] (WordPress's `1`), [`Age::Previous`]
+/// (`2`), or an error (`false`).
+///
+/// The previous tick is computed only when the current one does not match; which tick matched
+/// is public, the comparison itself runs in constant time.
+///
+/// # Errors
+/// A format error from [`check_format`], or [`Error::Invalid`].
+pub fn verify(key: &NonceKey, now: u64, ctx: &Context<'_>, nonce: &[u8]) -> Result<Age, Error> {
+    let candidate = check_format(nonce)?;
+    let i = tick(now, ctx.life);
+    if key.nonce_at_tick(i, ctx).ct_matches(candidate) {
+        Ok(Age::Current)
+    } else if key
+        .nonce_at_tick(i.saturating_sub(1), ctx)
+        .ct_matches(candidate)
+    {
+        Ok(Age::Previous)
+    } else {
+        Err(Error::Invalid)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_worked_example() {
+        let key = NonceKey::new(b"nonce-key", b"nonce-salt");
+        let ctx = Context::new("wp_rest", 1, b"TOKEN");
+        assert_eq!(tick(1_700_000_000, Lifetime::DAY), 39352);
+        assert_eq!(create(&key, 1_700_000_000, &ctx).as_str(), "0369716812");
+        let out = Context::new(Action::default(), 0, b"");
+        assert_eq!(create(&key, 1_700_000_000, &out).as_str(), "d5a2bbc785");
+    }
+
+    #[test]
+    fn tick_boundaries() {
+        assert_eq!(tick(0, Lifetime::DAY), 0);
+        assert_eq!(tick(43_200, Lifetime::DAY), 1);
+        assert_eq!(tick(43_201, Lifetime::DAY), 2);
+        let three = Lifetime::new(3).unwrap();
+        assert_eq!(tick(3, three), 2);
+        assert_eq!(tick(4, three), 3);
+        assert_eq!(tick(u64::MAX, Lifetime::new(1).unwrap()), i64::MAX);
+        assert!(Lifetime::new(0).is_none());
+    }
+
+    #[test]
+    fn format_errors() {
+        assert_eq!(check_format(b""), Err(Error::Empty));
+        assert_eq!(check_format(b"0"), Err(Error::Empty));
+        assert_eq!(check_format(b"abc"), Err(Error::Length));
+        assert_eq!(check_format(b"0123456789a"), Err(Error::Length));
+        assert_eq!(check_format(b"012345678g"), Err(Error::NotHex));
+        assert_eq!(check_format(b"012345678A"), Err(Error::Uppercase));
+        assert!(check_format(b"0123456789").is_ok());
+    }
+}

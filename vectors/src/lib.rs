@@ -1,0 +1,124 @@
+//! Runs the shared JSON vector files (the schemas of `shared/vectors/`) through the crates.
+//!
+//! One runner per file kind; a file's kind is its last two path components
+//! (`wordpress/nonce.json`). Each case passes only if every expected value in it matches, and an
+//! expected field the runner does not know fails the case instead of being skipped.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde_json::Value;
+
+mod wordpress_hash;
+mod wordpress_nonce;
+
+/// The file kinds this runner knows, as `dir/file.json`.
+pub const KINDS: &[&str] = &["wordpress/hash.json", "wordpress/nonce.json"];
+
+/// The kind of a vector file: its last two path components joined with `/`.
+#[must_use]
+pub fn kind_of(path: &Path) -> Option<String> {
+    let file = path.file_name()?.to_str()?;
+    let dir = path.parent()?.file_name()?.to_str()?;
+    Some(format!("{dir}/{file}"))
+}
+
+/// The outcome of one file.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Cases whose every expectation matched.
+    pub passed: usize,
+    /// Failing cases: (case id, what differed).
+    pub failed: Vec<(String, String)>,
+}
+
+impl Report {
+    /// Whether any case failed.
+    #[must_use]
+    pub fn is_ok(&self) -> bool {
+        self.failed.is_empty()
+    }
+}
+
+/// Runs the text of a vector file of the given kind.
+///
+/// # Errors
+/// An unknown kind, or a file that is not JSON with a `cases` array.
+pub fn run(kind: &str, text: &str) -> Result<Report, String> {
+    let doc: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let cases = doc
+        .get("cases")
+        .and_then(Value::as_array)
+        .ok_or("no `cases` array")?;
+    let check: fn(&Value) -> Result<(), String> = match kind {
+        "wordpress/hash.json" => wordpress_hash::check,
+        "wordpress/nonce.json" => wordpress_nonce::check,
+        other => return Err(format!("unknown vector kind `{other}` (known: {KINDS:?})")),
+    };
+    let mut report = Report::default();
+    for (i, case) in cases.iter().enumerate() {
+        let id = case
+            .get("id")
+            .and_then(Value::as_str)
+            .map_or_else(|| format!("#{i}"), str::to_owned);
+        match check(case) {
+            Ok(()) => report.passed += 1,
+            Err(why) => report.failed.push((id, why)),
+        }
+    }
+    Ok(report)
+}
+
+/// Collects mismatches of one case.
+#[derive(Default)]
+pub(crate) struct Diff {
+    text: String,
+    checked: BTreeSet<String>,
+}
+
+impl Diff {
+    /// Records that `field` was checked, and a mismatch if `want != got`.
+    pub(crate) fn eq<T: PartialEq + std::fmt::Debug>(&mut self, field: &str, want: T, got: T) {
+        self.checked.insert(field.to_owned());
+        if want != got {
+            let _ = write!(self.text, "{field}: want {want:?}, got {got:?}; ");
+        }
+    }
+
+    /// Records a failure that is not a comparison.
+    pub(crate) fn fail(&mut self, what: &str) {
+        let _ = write!(self.text, "{what}; ");
+    }
+
+    /// Finishes: every key of `expected` must have been checked.
+    pub(crate) fn finish(mut self, expected: &Value) -> Result<(), String> {
+        if let Some(obj) = expected.as_object() {
+            for k in obj.keys() {
+                if !self.checked.contains(k) {
+                    let _ = write!(self.text, "expected.{k} is not checked by this runner; ");
+                }
+            }
+        }
+        if self.text.is_empty() {
+            Ok(())
+        } else {
+            Err(self.text)
+        }
+    }
+}
+
+/// A string field's bytes.
+pub(crate) fn bytes<'a>(v: &'a Value, field: &str) -> Result<&'a [u8], String> {
+    v.get(field)
+        .and_then(Value::as_str)
+        .map(str::as_bytes)
+        .ok_or_else(|| format!("missing string `{field}`"))
+}
+
+/// An unsigned integer field.
+pub(crate) fn uint(v: &Value, field: &str) -> Result<u64, String> {
+    v.get(field)
+        .and_then(Value::as_u64)
+        .ok_or_else(|| format!("missing integer `{field}`"))
+}
