@@ -2,7 +2,8 @@
 
 #[test]
 fn hash_json() {
-    let report = wp_vectors::run("wordpress/hash.json", include_str!("data/hash.json")).unwrap();
+    let report =
+        wp_testkit::vectors::run("wordpress/hash.json", include_str!("data/hash.json")).unwrap();
     assert!(report.is_ok(), "failed cases: {:#?}", report.failed);
     assert_eq!(report.passed, 128);
 }

@@ -2,7 +2,8 @@
 
 #[test]
 fn nonce_json() {
-    let report = wp_vectors::run("wordpress/nonce.json", include_str!("data/nonce.json")).unwrap();
+    let report =
+        wp_testkit::vectors::run("wordpress/nonce.json", include_str!("data/nonce.json")).unwrap();
     assert!(report.is_ok(), "failed cases: {:#?}", report.failed);
     assert_eq!(report.passed, 88);
 }

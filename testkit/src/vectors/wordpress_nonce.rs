@@ -5,7 +5,7 @@ use wp_hash::WpHashKey;
 use wp_nonce::rest::{CookieAuth, NonceSources, Outcome, Request, cookie_check};
 use wp_nonce::{Action, Age, Context, Lifetime, NonceKey, create, message, tick, verify};
 
-use crate::{Diff, bytes, uint};
+use super::{Diff, bytes, uint};
 
 pub(crate) fn check(case: &Value) -> Result<(), String> {
     let inputs = case.get("inputs").ok_or("no `inputs`")?;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use wp_hash::{Algo, Error, SaltSource, Scheme, WpHashKey, wp_hash_with, wp_salt};
 
-use crate::{Diff, bytes};
+use super::{Diff, bytes};
 
 /// wp-config constants and site options from a case.
 pub(crate) struct Config {
