@@ -2,6 +2,12 @@
 
 use core::fmt;
 
+/// The two ASCII digits of `n` (below 100).
+#[inline]
+fn pair(n: u8) -> [u8; 2] {
+    [b'0' + n / 10, b'0' + n % 10]
+}
+
 /// An integer written the way PHP prints it: plain decimal, a leading `-` when negative.
 ///
 /// Used to stream ticks, user ids and expirations into a MAC without allocating.
@@ -13,38 +19,58 @@ pub struct Decimal {
 
 impl Decimal {
     /// Formats an unsigned integer.
+    #[inline]
     #[must_use]
     pub fn new(value: u64) -> Self {
-        let mut buf = [0u8; 20];
-        let mut start = buf.len();
-        let mut v = value;
-        for slot in buf.iter_mut().rev() {
-            // `v % 10` is below 10, so the cast cannot truncate.
-            *slot = b'0' + (v % 10) as u8;
-            start -= 1;
-            v /= 10;
-            if v == 0 {
-                break;
-            }
-        }
-        Self { buf, start }
+        let mut d = Self {
+            buf: [0u8; 20],
+            start: 20,
+        };
+        d.push_digits(value);
+        d
     }
 
     /// Formats a signed integer.
+    #[inline]
     #[must_use]
     pub fn signed(value: i64) -> Self {
         let mut d = Self::new(value.unsigned_abs());
-        // |i64::MIN| has 19 digits, so there is always room for the sign.
-        if value < 0 && d.start > 0 {
-            d.start -= 1;
-            if let Some(slot) = d.buf.get_mut(d.start) {
-                *slot = b'-';
-            }
+        if value < 0 {
+            d.push(b'-');
         }
         d
     }
 
+    /// Writes `v` right-aligned, two digits per division (this sits on the nonce hot path).
+    #[inline]
+    fn push_digits(&mut self, mut v: u64) {
+        while v >= 100 {
+            // Below 100, so the cast is exact.
+            let [hi, lo] = pair((v % 100) as u8);
+            v /= 100;
+            self.push(lo);
+            self.push(hi);
+        }
+        if v >= 10 {
+            let [hi, lo] = pair(v as u8);
+            self.push(lo);
+            self.push(hi);
+        } else {
+            self.push(b'0' + v as u8);
+        }
+    }
+
+    /// Prepends one byte (20 bytes hold any u64 and a sign: |i64::MIN| has 19 digits).
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.start = self.start.saturating_sub(1);
+        if let Some(slot) = self.buf.get_mut(self.start) {
+            *slot = b;
+        }
+    }
+
     /// The ASCII digits.
+    #[inline]
     #[must_use]
     pub fn as_bytes(&self) -> &[u8] {
         self.buf.get(self.start..).unwrap_or_default()

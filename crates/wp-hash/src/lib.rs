@@ -7,6 +7,7 @@ extern crate std;
 
 mod decimal;
 mod hex;
+mod md5mac;
 mod salt;
 
 use core::fmt;
@@ -51,7 +52,7 @@ impl core::error::Error for Error {}
 /// message costs two or three MD5 compressions.
 #[derive(Clone)]
 pub struct WpHashKey {
-    mac: Hmac<Md5>,
+    pads: md5mac::Md5Pads,
 }
 
 impl WpHashKey {
@@ -60,7 +61,7 @@ impl WpHashKey {
     #[must_use]
     pub fn new(key: &[u8], salt: &[u8]) -> Self {
         Self {
-            mac: keyed::<Md5>(key, salt),
+            pads: md5mac::Md5Pads::new(key, salt),
         }
     }
 
@@ -76,7 +77,7 @@ impl WpHashKey {
     #[must_use]
     pub fn hasher(&self) -> WpHasher {
         WpHasher {
-            mac: self.mac.clone(),
+            mac: self.pads.start(),
         }
     }
 
@@ -98,7 +99,7 @@ impl fmt::Debug for WpHashKey {
 /// A `wp_hash()` message being streamed into its MAC.
 #[derive(Clone)]
 pub struct WpHasher {
-    mac: Hmac<Md5>,
+    mac: md5mac::Md5Mac,
 }
 
 impl WpHasher {
@@ -113,7 +114,7 @@ impl WpHasher {
     #[inline]
     #[must_use]
     pub fn finalize(self) -> [u8; 16] {
-        self.mac.finalize().into_bytes().into()
+        self.mac.finalize()
     }
 
     /// The HMAC as 32 lowercase hex characters, as `wp_hash()` returns it.
