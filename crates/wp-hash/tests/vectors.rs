@@ -2,8 +2,11 @@
 
 #[test]
 fn hash_json() {
-    let report =
-        wp_testkit::vectors::run("wordpress/hash.json", include_str!("data/hash.json")).unwrap();
+    let report = wp_testkit::vectors::run(
+        "wordpress/hash.json",
+        include_str!("data/wordpress/hash.json"),
+    )
+    .unwrap();
     assert!(report.is_ok(), "failed cases: {:#?}", report.failed);
     assert_eq!(report.passed, 128);
 }

@@ -1,14 +1,9 @@
 //! Live differential test against WordPress's own PHP (Debian `php-cli`, `php-uopz`,
 //! `wordpress`): random actions, users, tokens, times and lifetimes; WordPress creates and
 //! verifies, we create and verify, and every result must agree.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use std::fmt::Write as _;
+use core::fmt::Write as _;
 use std::path::Path;
 
 use wp_nonce::{Action, Context, Lifetime, NonceKey, create, tick, verify};

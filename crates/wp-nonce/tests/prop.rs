@@ -1,5 +1,4 @@
 //! Property tests: round trips, tampering, and arbitrary input.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use proptest::prelude::*;
 use wp_nonce::{Action, Age, Context, Lifetime, NonceKey, create, tick, verify};
