@@ -7,7 +7,6 @@ extern crate std;
 
 mod decimal;
 mod hex;
-mod md5mac;
 mod salt;
 
 use core::fmt;
@@ -52,7 +51,7 @@ impl core::error::Error for Error {}
 /// message costs two or three MD5 compressions.
 #[derive(Clone)]
 pub struct WpHashKey {
-    pads: md5mac::Md5Pads,
+    mac: Hmac<Md5>,
 }
 
 impl WpHashKey {
@@ -61,7 +60,7 @@ impl WpHashKey {
     #[must_use]
     pub fn new(key: &[u8], salt: &[u8]) -> Self {
         Self {
-            pads: md5mac::Md5Pads::new(key, salt),
+            mac: keyed::<Md5>(key, salt),
         }
     }
 
@@ -77,7 +76,7 @@ impl WpHashKey {
     #[must_use]
     pub fn hasher(&self) -> WpHasher {
         WpHasher {
-            mac: self.pads.start(),
+            mac: self.mac.clone(),
         }
     }
 
@@ -99,7 +98,7 @@ impl fmt::Debug for WpHashKey {
 /// A `wp_hash()` message being streamed into its MAC.
 #[derive(Clone)]
 pub struct WpHasher {
-    mac: md5mac::Md5Mac,
+    mac: Hmac<Md5>,
 }
 
 impl WpHasher {
@@ -114,7 +113,7 @@ impl WpHasher {
     #[inline]
     #[must_use]
     pub fn finalize(self) -> [u8; 16] {
-        self.mac.finalize()
+        self.mac.finalize().into_bytes().into()
     }
 
     /// The HMAC as 32 lowercase hex characters, as `wp_hash()` returns it.

@@ -190,20 +190,25 @@ impl NonceKey {
     /// The nonce for an explicit tick: `substr(wp_hash("tick|action|uid|token", 'nonce'), -12, 10)`.
     #[must_use]
     pub fn nonce_at_tick(&self, tick: i64, ctx: &Context<'_>) -> Nonce {
+        let mut out = [0u8; NONCE_LEN];
+        for (pair, b) in out.chunks_exact_mut(2).zip(self.mac_tail(tick, ctx)) {
+            if let [hi, lo] = pair {
+                *hi = nibble(b >> 4);
+                *lo = nibble(b);
+            }
+        }
+        Nonce(out)
+    }
+
+    /// The five MAC bytes a nonce shows: hex characters 20..30 are bytes 10..15.
+    #[inline]
+    fn mac_tail(&self, tick: i64, ctx: &Context<'_>) -> [u8; NONCE_BYTES] {
         let mut h = self.0.hasher();
         message(tick, ctx, |part| {
             h.update(part);
         });
-        let mac = h.finalize();
-        // Hex characters 20..30 are the hex of bytes 10..15.
-        let mut out = [0u8; NONCE_LEN];
-        for (pair, b) in out.chunks_exact_mut(2).zip(mac.iter().skip(10)) {
-            if let [hi, lo] = pair {
-                *hi = nibble(b >> 4);
-                *lo = nibble(*b);
-            }
-        }
-        Nonce(out)
+        let [.., b10, b11, b12, b13, b14, _] = h.finalize();
+        [b10, b11, b12, b13, b14]
     }
 }
 
@@ -227,6 +232,20 @@ pub fn message(tick: i64, ctx: &Context<'_>, mut sink: impl FnMut(&[u8])) {
 /// Nonces are always 10 characters.
 pub const NONCE_LEN: usize = 10;
 
+/// The MAC bytes a nonce encodes.
+const NONCE_BYTES: usize = NONCE_LEN / 2;
+
+/// Constant-time equality of five bytes: the differences are folded into one byte by plain
+/// byte operations (which keeps the loads narrow, as the MAC was just stored), then a single
+/// `subtle` comparison decides.
+fn ct_eq5(a: &[u8; NONCE_BYTES], b: &[u8; NONCE_BYTES]) -> bool {
+    let [a0, a1, a2, a3, a4] = *a;
+    let [b0, b1, b2, b3, b4] = *b;
+    ((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2) | (a3 ^ b3) | (a4 ^ b4))
+        .ct_eq(&0)
+        .into()
+}
+
 /// A WordPress nonce: 10 lowercase hex characters.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Nonce([u8; NONCE_LEN]);
@@ -242,21 +261,6 @@ impl Nonce {
     #[must_use]
     pub fn as_bytes(&self) -> &[u8; NONCE_LEN] {
         &self.0
-    }
-
-    /// Constant-time comparison with well-formed candidate bytes: the XOR of both is folded
-    /// into one integer, so a single `subtle` comparison (one optimisation barrier) decides.
-    fn ct_matches(&self, candidate: &[u8; NONCE_LEN]) -> bool {
-        fn words(b: &[u8; NONCE_LEN]) -> (u64, u16) {
-            let [a0, a1, a2, a3, a4, a5, a6, a7, a8, a9] = *b;
-            (
-                u64::from_le_bytes([a0, a1, a2, a3, a4, a5, a6, a7]),
-                u16::from_le_bytes([a8, a9]),
-            )
-        }
-        let (x0, x1) = words(&self.0);
-        let (y0, y1) = words(candidate);
-        ((x0 ^ y0) | u64::from(x1 ^ y1)).ct_eq(&0).into()
     }
 }
 
@@ -302,18 +306,42 @@ pub fn create(key: &NonceKey, now: u64, ctx: &Context<'_>) -> Nonce {
 ///
 /// # Errors
 /// [`Error::Empty`], [`Error::Length`], [`Error::NotHex`] or [`Error::Uppercase`].
-pub fn check_format(nonce: &[u8]) -> Result<&[u8; NONCE_LEN], Error> {
+pub fn check_format(nonce: &[u8]) -> Result<(), Error> {
+    decode(nonce).map(|_| ())
+}
+
+/// [`check_format`], and the five bytes the hex stands for.
+fn decode(nonce: &[u8]) -> Result<[u8; NONCE_BYTES], Error> {
     if matches!(nonce, b"" | b"0") {
         return Err(Error::Empty);
     }
     let n: &[u8; NONCE_LEN] = nonce.try_into().map_err(|_| Error::Length)?;
-    if !n.iter().all(u8::is_ascii_hexdigit) {
-        return Err(Error::NotHex);
+    let (mut not_hex, mut upper) = (false, false);
+    let mut digit = |c: u8| match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => {
+            upper = true;
+            0
+        }
+        _ => {
+            not_hex = true;
+            0
+        }
+    };
+    let mut out = [0u8; NONCE_BYTES];
+    for (o, pair) in out.iter_mut().zip(n.chunks_exact(2)) {
+        if let [hi, lo] = *pair {
+            *o = (digit(hi) << 4) | digit(lo);
+        }
     }
-    if n.iter().any(u8::is_ascii_uppercase) {
-        return Err(Error::Uppercase);
+    if not_hex {
+        Err(Error::NotHex)
+    } else if upper {
+        Err(Error::Uppercase)
+    } else {
+        Ok(out)
     }
-    Ok(n)
 }
 
 /// `wp_verify_nonce()` at time `now`: [`Age::Current`] (WordPress's `1`), [`Age::Previous`]
@@ -325,14 +353,11 @@ pub fn check_format(nonce: &[u8]) -> Result<&[u8; NONCE_LEN], Error> {
 /// # Errors
 /// A format error from [`check_format`], or [`Error::Invalid`].
 pub fn verify(key: &NonceKey, now: u64, ctx: &Context<'_>, nonce: &[u8]) -> Result<Age, Error> {
-    let candidate = check_format(nonce)?;
+    let candidate = decode(nonce)?;
     let i = tick(now, ctx.life);
-    if key.nonce_at_tick(i, ctx).ct_matches(candidate) {
+    if ct_eq5(&key.mac_tail(i, ctx), &candidate) {
         Ok(Age::Current)
-    } else if key
-        .nonce_at_tick(i.saturating_sub(1), ctx)
-        .ct_matches(candidate)
-    {
+    } else if ct_eq5(&key.mac_tail(i.saturating_sub(1), ctx), &candidate) {
         Ok(Age::Previous)
     } else {
         Err(Error::Invalid)
@@ -373,6 +398,6 @@ mod tests {
         assert_eq!(check_format(b"0123456789a"), Err(Error::Length));
         assert_eq!(check_format(b"012345678g"), Err(Error::NotHex));
         assert_eq!(check_format(b"012345678A"), Err(Error::Uppercase));
-        assert!(check_format(b"0123456789").is_ok());
+        assert_eq!(check_format(b"0123456789"), Ok(()));
     }
 }
