@@ -10,11 +10,18 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod wordpress_cookie;
 mod wordpress_hash;
 mod wordpress_nonce;
+mod wordpress_session;
 
 /// The file kinds this runner knows, as `dir/file.json`.
-pub const KINDS: &[&str] = &["wordpress/hash.json", "wordpress/nonce.json"];
+pub const KINDS: &[&str] = &[
+    "wordpress/auth_cookie.json",
+    "wordpress/hash.json",
+    "wordpress/nonce.json",
+    "wordpress/session_token.json",
+];
 
 /// The kind of a vector file: its last two path components joined with `/`.
 #[must_use]
@@ -52,7 +59,9 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
         .and_then(Value::as_array)
         .ok_or("no `cases` array")?;
     let check: fn(&Value) -> Result<(), String> = match kind {
+        "wordpress/auth_cookie.json" => wordpress_cookie::check,
         "wordpress/hash.json" => wordpress_hash::check,
+        "wordpress/session_token.json" => wordpress_session::check,
         "wordpress/nonce.json" => wordpress_nonce::check,
         other => return Err(format!("unknown vector kind `{other}` (known: {KINDS:?})")),
     };

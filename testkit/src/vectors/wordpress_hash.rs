@@ -14,10 +14,10 @@ pub(crate) struct Config {
 }
 
 impl Config {
-    fn from_case(case: &Value) -> Self {
-        let map = |field: &str| -> BTreeMap<String, Vec<u8>> {
-            case.get(field)
-                .and_then(Value::as_object)
+    /// Constants from a `{name: value}` object, site options from another (either may be absent).
+    pub(crate) fn new(salts: Option<&Value>, options: Option<&Value>) -> Self {
+        let map = |v: Option<&Value>| -> BTreeMap<String, Vec<u8>> {
+            v.and_then(Value::as_object)
                 .map(|o| {
                     o.iter()
                         .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.as_bytes().to_vec())))
@@ -26,8 +26,8 @@ impl Config {
                 .unwrap_or_default()
         };
         Self {
-            constants: map("salts"),
-            options: map("site_options"),
+            constants: map(salts),
+            options: map(options),
         }
     }
 }
@@ -44,7 +44,7 @@ impl SaltSource for Config {
 pub(crate) fn check(case: &Value) -> Result<(), String> {
     let kind = case.get("kind").and_then(Value::as_str).unwrap_or("");
     let expected = case.get("expected").ok_or("no `expected`")?;
-    let config = Config::from_case(case);
+    let config = Config::new(case.get("salts"), case.get("site_options"));
     let scheme = Scheme::from_bytes(bytes(case, "scheme")?);
     let data = bytes(case, "data")?;
     let mut diff = Diff::default();

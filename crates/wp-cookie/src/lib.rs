@@ -1,0 +1,589 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
+mod date;
+pub mod header;
+mod php;
+pub mod session;
+pub mod site;
+
+use core::fmt;
+
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+use wp_hash::{Decimal, HexDigest, Salt, SaltSource, WpHashKey, nibble, wp_salt};
+
+pub use session::Verifier;
+
+/// Why a cookie was rejected, named after the WordPress action that fires (`auth_cookie_*`).
+///
+/// The MAC check is one variant: which byte differed is never told.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// `auth_cookie_malformed`: empty, or not exactly four `|`-separated fields.
+    Malformed,
+    /// `auth_cookie_expired`.
+    Expired,
+    /// `auth_cookie_bad_username`: no user with that login.
+    BadUsername,
+    /// `auth_cookie_bad_hash`: the MAC does not match (wrong key, password changed, tampering).
+    BadHash,
+    /// `auth_cookie_bad_session_token`: no unexpired session for the token.
+    BadSessionToken,
+    /// A caller buffer is too small for the output.
+    BufferTooSmall,
+    /// A site URL or path is longer than this crate handles without allocating.
+    TooLong,
+    /// Stored `session_tokens` meta that is not valid PHP `serialize()` output.
+    Serialized,
+}
+
+impl Error {
+    /// The reason as WordPress names it (the suffix of the `auth_cookie_*` action).
+    #[must_use]
+    pub const fn wp_reason(self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed",
+            Self::Expired => "expired",
+            Self::BadUsername => "bad_username",
+            Self::BadHash => "bad_hash",
+            Self::BadSessionToken => "bad_session_token",
+            Self::BufferTooSmall => "buffer_too_small",
+            Self::TooLong => "too_long",
+            Self::Serialized => "serialized",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Malformed => "auth cookie is malformed",
+            Self::Expired => "auth cookie has expired",
+            Self::BadUsername => "auth cookie names an unknown user",
+            Self::BadHash => "auth cookie mac is invalid",
+            Self::BadSessionToken => "auth cookie session token is invalid or expired",
+            Self::BufferTooSmall => "output buffer is too small",
+            Self::TooLong => "input is too long",
+            Self::Serialized => "session meta is not valid php serialize() output",
+        })
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// A cookie scheme: which salt pair keys it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scheme {
+    /// `auth`: the admin cookie over plain HTTP (`wordpress_<hash>`).
+    Auth,
+    /// `secure_auth`: the admin cookie over HTTPS (`wordpress_sec_<hash>`).
+    SecureAuth,
+    /// `logged_in`: the front-end and REST cookie (`wordpress_logged_in_<hash>`).
+    LoggedIn,
+}
+
+impl Scheme {
+    /// The scheme named `name` (exact bytes), if it is one of the three.
+    #[must_use]
+    pub fn from_bytes(name: &[u8]) -> Option<Self> {
+        match name {
+            b"auth" => Some(Self::Auth),
+            b"secure_auth" => Some(Self::SecureAuth),
+            b"logged_in" => Some(Self::LoggedIn),
+            _ => None,
+        }
+    }
+
+    /// WordPress's name for it.
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Auth => "auth",
+            Self::SecureAuth => "secure_auth",
+            Self::LoggedIn => "logged_in",
+        }
+    }
+
+    fn salt_scheme(self) -> wp_hash::Scheme<'static> {
+        match self {
+            Self::Auth => wp_hash::Scheme::Auth,
+            Self::SecureAuth => wp_hash::Scheme::SecureAuth,
+            Self::LoggedIn => wp_hash::Scheme::LoggedIn,
+        }
+    }
+}
+
+/// Which WordPress behaviour to reproduce where versions differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Compat {
+    /// WordPress up to 6.7: the password fragment is always `substr(user_pass, 8, 4)`, and the
+    /// expiration string is compared with PHP's loose comparison.
+    Wp61,
+    /// WordPress 6.8 and later (the default): the fragment is taken at offset 8 only for `$P$`
+    /// and `$2y$` hashes, else it is the last four bytes; the expiration is cast with `(int)`.
+    #[default]
+    Wp68,
+}
+
+/// The four bytes of the stored password hash a cookie is bound to (fewer for a short hash).
+///
+/// Changing the password changes the fragment, which invalidates every cookie of the user.
+#[must_use]
+pub fn pass_frag(user_pass: &[u8], compat: Compat) -> &[u8] {
+    let at_eight = || {
+        user_pass
+            .get(8..)
+            .map_or(&[][..], |s| s.get(..4).unwrap_or(s))
+    };
+    match compat {
+        Compat::Wp61 => at_eight(),
+        Compat::Wp68 if user_pass.starts_with(b"$P$") || user_pass.starts_with(b"$2y$") => {
+            at_eight()
+        }
+        Compat::Wp68 => user_pass
+            .get(user_pass.len().saturating_sub(4)..)
+            .unwrap_or_default(),
+    }
+}
+
+/// A cookie scheme's key (`AUTH_KEY . AUTH_SALT` and so on), keyed once.
+#[derive(Clone, Debug)]
+pub struct CookieKey {
+    hash: WpHashKey,
+    scheme: Scheme,
+}
+
+impl CookieKey {
+    /// Keys a scheme with its two constants, e.g. `LOGGED_IN_KEY` and `LOGGED_IN_SALT`.
+    #[must_use]
+    pub fn new(scheme: Scheme, key: &[u8], salt: &[u8]) -> Self {
+        Self {
+            hash: WpHashKey::new(key, salt),
+            scheme,
+        }
+    }
+
+    /// Keys a scheme with a resolved `wp_salt($scheme)`.
+    #[must_use]
+    pub fn from_salt(scheme: Scheme, salt: &Salt<'_>) -> Self {
+        Self {
+            hash: WpHashKey::from_salt(salt),
+            scheme,
+        }
+    }
+
+    /// Keys a scheme from wp-config constants with WordPress's `wp_salt()` fallbacks.
+    ///
+    /// # Errors
+    /// `wp_hash::Error::MissingSalt` where WordPress would have generated a salt.
+    pub fn from_source<S: SaltSource + ?Sized>(
+        scheme: Scheme,
+        src: &S,
+    ) -> Result<Self, wp_hash::Error> {
+        Ok(Self::from_salt(
+            scheme,
+            &wp_salt(src, scheme.salt_scheme())?,
+        ))
+    }
+
+    /// The scheme this key is for.
+    #[must_use]
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// The per-cookie HMAC key: `wp_hash(login|pass_frag|expiration|token, scheme)`, 32 hex.
+    #[must_use]
+    pub fn hmac_key(
+        &self,
+        login: &[u8],
+        pass_frag: &[u8],
+        expiration: &[u8],
+        token: &[u8],
+    ) -> HexDigest {
+        let mut h = self.hash.hasher();
+        h.update(login)
+            .update(b"|")
+            .update(pass_frag)
+            .update(b"|")
+            .update(expiration)
+            .update(b"|")
+            .update(token);
+        h.finalize_hex()
+    }
+
+    /// The raw 32-byte MAC: HMAC-SHA256 keyed by [`CookieKey::hmac_key`] (its 32 ASCII hex
+    /// characters) over `login|expiration|token`.
+    fn mac_bytes(
+        &self,
+        login: &[u8],
+        frag: &[u8],
+        expiration: &[u8],
+        token: &[u8],
+    ) -> Hmac<Sha256> {
+        let key = self.hmac_key(login, frag, expiration, token);
+        // HMAC takes keys of any length: this cannot fail.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
+            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
+        mac.update(login);
+        mac.update(b"|");
+        mac.update(expiration);
+        mac.update(b"|");
+        mac.update(token);
+        mac
+    }
+
+    /// The cookie's MAC field for these values, 64 lowercase hex characters.
+    #[must_use]
+    pub fn mac(
+        &self,
+        login: &[u8],
+        pass_frag: &[u8],
+        expiration: &[u8],
+        token: &[u8],
+    ) -> CookieMac {
+        let raw: [u8; 32] = self
+            .mac_bytes(login, pass_frag, expiration, token)
+            .finalize()
+            .into_bytes()
+            .into();
+        let mut hex = [0u8; 64];
+        for (pair, b) in hex.chunks_exact_mut(2).zip(raw) {
+            if let [hi, lo] = pair {
+                *hi = nibble(b >> 4);
+                *lo = nibble(b);
+            }
+        }
+        CookieMac(hex)
+    }
+
+    /// `wp_generate_auth_cookie()`: the cookie value for a user (login and stored password
+    /// hash), an expiration time and a session token.
+    #[must_use]
+    pub fn generate<'a>(
+        &self,
+        login: &'a [u8],
+        user_pass: &[u8],
+        expiration: u64,
+        token: &'a [u8],
+        compat: Compat,
+    ) -> Cookie<'a> {
+        let exp = Decimal::new(expiration);
+        let mac = self.mac(login, pass_frag(user_pass, compat), exp.as_bytes(), token);
+        Cookie {
+            login,
+            expiration: exp,
+            token,
+            mac,
+        }
+    }
+}
+
+/// A cookie's MAC field: 64 lowercase hex characters.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CookieMac([u8; 64]);
+
+impl CookieMac {
+    /// The hex characters.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The hex characters as bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for CookieMac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "CookieMac({})", self.as_str())
+    }
+}
+
+/// A generated cookie value, `login|expiration|token|mac`, kept in parts so nothing is
+/// allocated: write it raw ([`Cookie::write_raw`]) or percent-encoded as PHP's `setcookie()`
+/// sends it ([`Cookie::encoded`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cookie<'a> {
+    login: &'a [u8],
+    expiration: Decimal,
+    token: &'a [u8],
+    mac: CookieMac,
+}
+
+impl<'a> Cookie<'a> {
+    /// The four fields in order.
+    #[must_use]
+    pub fn fields(&self) -> [&[u8]; 4] {
+        [
+            self.login,
+            self.expiration.as_bytes(),
+            self.token,
+            self.mac.as_bytes(),
+        ]
+    }
+
+    /// The MAC field.
+    #[must_use]
+    pub fn mac(&self) -> &CookieMac {
+        &self.mac
+    }
+
+    /// The length of the raw value.
+    #[must_use]
+    pub fn raw_len(&self) -> usize {
+        self.fields().iter().map(|f| f.len()).sum::<usize>() + 3
+    }
+
+    /// Writes the raw value (`login|expiration|token|mac`) into `out`, returning its length.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`].
+    pub fn write_raw(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let mut at = 0;
+        for (i, field) in self.fields().iter().enumerate() {
+            let sep: &[u8] = if i == 0 { b"" } else { b"|" };
+            for part in [sep, field] {
+                let dst = out
+                    .get_mut(at..at + part.len())
+                    .ok_or(Error::BufferTooSmall)?;
+                dst.copy_from_slice(part);
+                at += part.len();
+            }
+        }
+        Ok(at)
+    }
+
+    /// The value as PHP's `setcookie()` writes it: `rawurlencode()`d (every byte but
+    /// `A-Z a-z 0-9 - _ . ~` as `%XX`, so `|` is `%7C`).
+    #[must_use]
+    pub fn encoded(&self) -> Encoded<'_> {
+        Encoded(self)
+    }
+
+    /// The raw value as a vector.
+    #[cfg(feature = "alloc")]
+    #[must_use]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+        let mut v = alloc::vec![0u8; self.raw_len()];
+        let n = self.write_raw(&mut v).unwrap_or(0);
+        v.truncate(n);
+        v
+    }
+}
+
+/// [`Cookie::encoded`]: displays the percent-encoded value.
+#[derive(Clone, Copy, Debug)]
+pub struct Encoded<'c>(&'c Cookie<'c>);
+
+impl fmt::Display for Encoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, field) in self.0.fields().iter().enumerate() {
+            if i > 0 {
+                f.write_str("%7C")?;
+            }
+            header::write_rawurlencoded(f, field)?;
+        }
+        Ok(())
+    }
+}
+
+/// A cookie value split into its four fields, unvalidated (`wp_parse_auth_cookie()`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Parsed<'a> {
+    /// The login name.
+    pub username: &'a [u8],
+    /// The expiration field, as sent.
+    pub expiration: &'a [u8],
+    /// The session token.
+    pub token: &'a [u8],
+    /// The MAC field, as sent.
+    pub hmac: &'a [u8],
+}
+
+/// `wp_parse_auth_cookie()` on a decoded value: exactly four `|`-separated fields.
+///
+/// # Errors
+/// [`Error::Malformed`] for an empty value or any other number of fields (so a login that
+/// contains `|` can never authenticate by cookie, as in WordPress).
+pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
+    let mut parts = value.split(|&b| b == b'|');
+    match (
+        value.is_empty(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) {
+        (false, Some(username), Some(expiration), Some(token), Some(hmac), None) => Ok(Parsed {
+            username,
+            expiration,
+            token,
+            hmac,
+        }),
+        _ => Err(Error::Malformed),
+    }
+}
+
+/// A user as cookie validation needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct User<'a> {
+    /// The user ID.
+    pub id: u64,
+    /// The stored password hash (`wp_users.user_pass`).
+    pub user_pass: &'a [u8],
+}
+
+/// The caller's user and session storage: the only I/O validation needs.
+pub trait UserStore {
+    /// `get_user_by('login', $login)`: the user with exactly this login, if any.
+    fn user_by_login(&self, login: &[u8]) -> Option<User<'_>>;
+
+    /// The expiration of the user's session stored under `verifier` (the SHA-256 of the
+    /// token), if there is one. [`session::SessionMeta`] reads it from WordPress's own
+    /// `session_tokens` user meta.
+    fn session_expiration(&self, user_id: u64, verifier: &Verifier) -> Option<i64>;
+}
+
+/// How to validate: the request's time and kind, and which WordPress to follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// The request time (Unix seconds).
+    pub now: u64,
+    /// Allow WordPress's one-hour grace period: true for POST and admin-ajax requests.
+    pub grace_period: bool,
+    /// Version behaviour.
+    pub compat: Compat,
+}
+
+impl Options {
+    /// A GET request at `now`, current WordPress behaviour.
+    #[must_use]
+    pub fn at(now: u64) -> Self {
+        Self {
+            now,
+            grace_period: false,
+            compat: Compat::default(),
+        }
+    }
+}
+
+/// A validated cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Valid {
+    /// The authenticated user.
+    pub user_id: u64,
+    /// Accepted only thanks to the grace period (WordPress sets `$login_grace_period`).
+    pub grace_period_used: bool,
+}
+
+/// One hour: the grace period for POST and admin-ajax requests.
+pub const GRACE_SECONDS: u64 = 3_600;
+
+/// `wp_validate_auth_cookie()` on a decoded cookie value, in WordPress's order: parse,
+/// expiration, user lookup, MAC (constant time), session token.
+///
+/// # Errors
+/// The first failing step, as [`Error::Malformed`], [`Error::Expired`],
+/// [`Error::BadUsername`], [`Error::BadHash`] or [`Error::BadSessionToken`].
+pub fn validate<S: UserStore + ?Sized>(
+    key: &CookieKey,
+    cookie: &[u8],
+    opts: &Options,
+    store: &S,
+) -> Result<Valid, Error> {
+    let p = parse(cookie)?;
+    php::check_expiry(p.expiration, opts)?;
+    let user = store.user_by_login(p.username).ok_or(Error::BadUsername)?;
+    let sent = decode_mac(p.hmac).ok_or(Error::BadHash)?;
+    let frag = pass_frag(user.user_pass, opts.compat);
+    key.mac_bytes(p.username, frag, p.expiration, p.token)
+        .verify_slice(&sent)
+        .map_err(|_| Error::BadHash)?;
+    let verifier = Verifier::of(p.token);
+    match store.session_expiration(user.id, &verifier) {
+        Some(exp) if i128::from(exp) >= i128::from(opts.now) => {}
+        _ => return Err(Error::BadSessionToken),
+    }
+    Ok(Valid {
+        user_id: user.id,
+        grace_period_used: php::before_now(p.expiration, opts.now),
+    })
+}
+
+/// The 32 bytes of a 64-character lowercase hex MAC field; anything else can never match
+/// (`hash_equals()` is case-sensitive).
+fn decode_mac(hex: &[u8]) -> Option<[u8; 32]> {
+    let hex: &[u8; 64] = hex.try_into().ok()?;
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        if let [hi, lo] = *pair {
+            *o = (digit(hi)? << 4) | digit(lo)?;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_worked_example() {
+        let key = CookieKey::new(Scheme::LoggedIn, b"logged-in-key", b"logged-in-salt");
+        let user_pass = b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234";
+        assert_eq!(pass_frag(user_pass, Compat::Wp61), b"efgh");
+        assert_eq!(pass_frag(user_pass, Compat::Wp68), b"efgh");
+        assert_eq!(
+            key.hmac_key(b"admin", b"efgh", b"1700172800", b"TOKEN")
+                .as_str(),
+            "4cc642fb08ef498be0e2903230c47481"
+        );
+        let c = key.generate(b"admin", user_pass, 1_700_172_800, b"TOKEN", Compat::Wp68);
+        let mut buf = [0u8; 128];
+        let n = c.write_raw(&mut buf).unwrap();
+        assert_eq!(
+            &buf[..n],
+            b"admin|1700172800|TOKEN|f321837c1d60037b16301131d0763da57020d8fda8abe58af027349ebca7d691"
+        );
+        assert_eq!(c.raw_len(), n);
+        assert!(c.write_raw(&mut buf[..n - 1]).is_err());
+    }
+
+    #[test]
+    fn pass_frag_rules() {
+        assert_eq!(pass_frag(b"$wp$2y$10$abcdefghijkl", Compat::Wp61), b"0$ab");
+        assert_eq!(pass_frag(b"$wp$2y$10$abcdefghijkl", Compat::Wp68), b"ijkl");
+        assert_eq!(pass_frag(b"$2y$10$abcdefghijkl", Compat::Wp68), b"bcde");
+        assert_eq!(pass_frag(b"short", Compat::Wp61), b"");
+        assert_eq!(pass_frag(b"123456789", Compat::Wp61), b"9");
+        assert_eq!(pass_frag(b"abc", Compat::Wp68), b"abc");
+        assert_eq!(pass_frag(b"", Compat::Wp68), b"");
+    }
+
+    #[test]
+    fn parse_needs_exactly_four_fields() {
+        assert_eq!(parse(b""), Err(Error::Malformed));
+        assert_eq!(parse(b"a|b|c"), Err(Error::Malformed));
+        assert_eq!(parse(b"a|b|c|d|e"), Err(Error::Malformed));
+        let p = parse(b"|||").unwrap();
+        assert_eq!(p.username, b"");
+        assert_eq!(p.hmac, b"");
+    }
+}

@@ -1,0 +1,697 @@
+//! Session tokens (`WP_Session_Tokens`): the token a cookie carries, its verifier, and the
+//! `session_tokens` user meta WordPress stores them in.
+//!
+//! ```
+//! use wp_cookie::session::{SessionMeta, Verifier};
+//!
+//! let token = b"hy0tkbGC0WHCm2rsEUfVhfgRsVgbAGSgGpOK9gRvjSk";
+//! let v = Verifier::of(token);
+//! assert_eq!(v.as_str(), "d5f22bc5ff8a787eae79b0b0698a0305c408d6364f915559a1f533ea0d9a0f18");
+//!
+//! // The wp_usermeta row as WordPress wrote it (PHP serialize()).
+//! let meta = br#"a:1:{s:64:"d5f22bc5ff8a787eae79b0b0698a0305c408d6364f915559a1f533ea0d9a0f18";a:2:{s:10:"expiration";i:1624542557;s:5:"login";i:1624510657;}}"#;
+//! let sessions = SessionMeta::parse(meta).unwrap();
+//! assert_eq!(sessions.expiration(&v), Some(1_624_542_557));
+//! assert!(sessions.verify(token, 1_624_542_557));
+//! assert!(!sessions.verify(token, 1_624_542_558));
+//! ```
+
+use core::fmt;
+
+use sha2::{Digest, Sha256};
+use wp_hash::nibble;
+
+use crate::Error;
+
+/// The length of a WordPress session token.
+pub const TOKEN_LEN: usize = 43;
+
+/// `[A-Za-z0-9]`, the alphabet of `wp_generate_password(43, false, false)`.
+const ALPHABET: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// A session token: 43 characters of `[A-Za-z0-9]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SessionToken([u8; TOKEN_LEN]);
+
+impl SessionToken {
+    /// A new token, each character uniform over the 62-character alphabet, drawn from random
+    /// bytes the caller's generator writes into the buffer it is given (a CSPRNG such as
+    /// `getrandom`). Bytes at or above 248 are discarded so that `% 62` stays uniform.
+    pub fn generate(mut fill: impl FnMut(&mut [u8])) -> Self {
+        let mut out = [0u8; TOKEN_LEN];
+        let mut filled = 0;
+        let mut pool = [0u8; 64];
+        while filled < TOKEN_LEN {
+            fill(&mut pool);
+            for &b in &pool {
+                if b < 248 {
+                    if let (Some(slot), Some(&c)) =
+                        (out.get_mut(filled), ALPHABET.get(usize::from(b % 62)))
+                    {
+                        *slot = c;
+                        filled += 1;
+                    }
+                }
+            }
+        }
+        Self(out)
+    }
+
+    /// The token.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The token's bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8; TOKEN_LEN] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionToken([redacted])")
+    }
+}
+
+/// The key a session is stored under: lowercase hex SHA-256 of the token.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Verifier([u8; 64]);
+
+impl Verifier {
+    /// `hash('sha256', $token)`.
+    #[must_use]
+    pub fn of(token: &[u8]) -> Self {
+        let digest = Sha256::digest(token);
+        let mut out = [0u8; 64];
+        for (pair, b) in out.chunks_exact_mut(2).zip(digest) {
+            if let [hi, lo] = pair {
+                *hi = nibble(b >> 4);
+                *lo = nibble(b);
+            }
+        }
+        Self(out)
+    }
+
+    /// The hex characters.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The hex characters as bytes.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8; 64] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Verifier({})", self.as_str())
+    }
+}
+
+// ------------------------------------------------------------------ PHP serialize() reader
+
+/// How deep nested arrays may go before the input is refused.
+const MAX_DEPTH: usize = 32;
+
+/// An array key in PHP serialized data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Key<'a> {
+    /// `i:<n>;`
+    Int(i64),
+    /// `s:<len>:"...";`
+    Str(&'a [u8]),
+}
+
+/// A value in PHP serialized data, borrowed from the input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// `i:<n>;`
+    Int(i64),
+    /// `s:<len>:"...";`
+    Str(&'a [u8]),
+    /// `b:0;` / `b:1;`
+    Bool(bool),
+    /// `N;`
+    Null,
+    /// `d:<text>;`, kept as its text.
+    Float(&'a [u8]),
+    /// `a:<n>:{...}`
+    Array(Array<'a>),
+}
+
+/// A PHP array in serialized data (already checked; iterate it with [`Array::iter`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Array<'a> {
+    body: &'a [u8],
+    len: usize,
+}
+
+impl<'a> Array<'a> {
+    /// The number of entries.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether it has no entries.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The entries in stored order.
+    pub fn iter(self) -> impl Iterator<Item = (Key<'a>, Value<'a>)> + 'a {
+        let mut rest = self.body;
+        let mut left = self.len;
+        core::iter::from_fn(move || {
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            let (k, r) = parse_value(rest, 1).ok()?;
+            let (v, r) = parse_value(r, 1).ok()?;
+            rest = r;
+            let key = match k {
+                Value::Int(i) => Key::Int(i),
+                Value::Str(s) => Key::Str(s),
+                _ => return None,
+            };
+            Some((key, v))
+        })
+    }
+
+    /// The value stored under a string key.
+    #[must_use]
+    pub fn get(&self, key: &[u8]) -> Option<Value<'a>> {
+        self.iter()
+            .find(|(k, _)| *k == Key::Str(key))
+            .map(|(_, v)| v)
+    }
+}
+
+fn expect<'a>(input: &'a [u8], lit: &[u8]) -> Result<&'a [u8], Error> {
+    input.strip_prefix(lit).ok_or(Error::Serialized)
+}
+
+/// A decimal integer up to `end`, PHP-serialize style (optional sign, digits).
+fn int_until(input: &[u8], end: u8) -> Result<(i64, &[u8]), Error> {
+    let stop = input
+        .iter()
+        .position(|&b| b == end)
+        .ok_or(Error::Serialized)?;
+    let text = input.get(..stop).ok_or(Error::Serialized)?;
+    let digits = text
+        .strip_prefix(b"-")
+        .or_else(|| text.strip_prefix(b"+"))
+        .unwrap_or(text);
+    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+        return Err(Error::Serialized);
+    }
+    let v = core::str::from_utf8(text)
+        .ok()
+        .and_then(|t| t.parse::<i64>().ok())
+        .ok_or(Error::Serialized)?;
+    Ok((v, input.get(stop + 1..).unwrap_or_default()))
+}
+
+/// One serialized value at the start of `input`, and what follows it.
+fn parse_value(input: &[u8], depth: usize) -> Result<(Value<'_>, &[u8]), Error> {
+    if depth > MAX_DEPTH {
+        return Err(Error::Serialized);
+    }
+    match input.get(..2) {
+        Some(b"N;") => Ok((Value::Null, input.get(2..).unwrap_or_default())),
+        Some(b"i:") => {
+            let (v, rest) = int_until(input.get(2..).unwrap_or_default(), b';')?;
+            Ok((Value::Int(v), rest))
+        }
+        Some(b"b:") => match input.get(2..4) {
+            Some(b"0;") => Ok((Value::Bool(false), input.get(4..).unwrap_or_default())),
+            Some(b"1;") => Ok((Value::Bool(true), input.get(4..).unwrap_or_default())),
+            _ => Err(Error::Serialized),
+        },
+        Some(b"d:") => {
+            let body = input.get(2..).unwrap_or_default();
+            let stop = body
+                .iter()
+                .position(|&b| b == b';')
+                .ok_or(Error::Serialized)?;
+            let text = body.get(..stop).unwrap_or_default();
+            if text.is_empty() {
+                return Err(Error::Serialized);
+            }
+            Ok((Value::Float(text), body.get(stop + 1..).unwrap_or_default()))
+        }
+        Some(b"s:") => {
+            let (len, rest) = int_until(input.get(2..).unwrap_or_default(), b':')?;
+            let len = usize::try_from(len).map_err(|_| Error::Serialized)?;
+            let rest = expect(rest, b"\"")?;
+            let s = rest.get(..len).ok_or(Error::Serialized)?;
+            let rest = expect(rest.get(len..).unwrap_or_default(), b"\";")?;
+            Ok((Value::Str(s), rest))
+        }
+        Some(b"a:") => {
+            let (n, rest) = int_until(input.get(2..).unwrap_or_default(), b':')?;
+            let n = usize::try_from(n).map_err(|_| Error::Serialized)?;
+            let body = expect(rest, b"{")?;
+            let mut rest = body;
+            for _ in 0..n {
+                let (k, r) = parse_value(rest, depth + 1)?;
+                if !matches!(k, Value::Int(_) | Value::Str(_)) {
+                    return Err(Error::Serialized);
+                }
+                let (_, r) = parse_value(r, depth + 1)?;
+                rest = r;
+            }
+            let used = body.len() - rest.len();
+            let rest = expect(rest, b"}")?;
+            Ok((
+                Value::Array(Array {
+                    body: body.get(..used).unwrap_or_default(),
+                    len: n,
+                }),
+                rest,
+            ))
+        }
+        _ => Err(Error::Serialized),
+    }
+}
+
+/// Parses one complete PHP `serialize()` value (nothing may follow it).
+///
+/// # Errors
+/// [`Error::Serialized`] for anything else, objects and references included.
+pub fn unserialize(input: &[u8]) -> Result<Value<'_>, Error> {
+    match parse_value(input, 0)? {
+        (v, b"") => Ok(v),
+        _ => Err(Error::Serialized),
+    }
+}
+
+/// A user's `session_tokens` meta as WordPress stored it, read without allocating.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionMeta<'a> {
+    sessions: Option<Array<'a>>,
+}
+
+/// One stored session, as WordPress prepares it (a legacy bare integer is its expiration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Session<'a> {
+    /// A pre-4.0 row: just the expiration.
+    Legacy(i64),
+    /// A session array (`expiration`, `ip`, `ua`, `login`, and whatever plugins added).
+    Array(Array<'a>),
+    /// Any other value (WordPress cannot use it).
+    Other(Value<'a>),
+}
+
+impl<'a> Session<'a> {
+    /// The expiration, when it is an integer.
+    #[must_use]
+    pub fn expiration(&self) -> Option<i64> {
+        match self {
+            Self::Legacy(e) => Some(*e),
+            Self::Array(a) => match a.get(b"expiration") {
+                Some(Value::Int(e)) => Some(e),
+                _ => None,
+            },
+            Self::Other(_) => None,
+        }
+    }
+
+    /// Whether WordPress still counts it (`expiration >= now`).
+    #[must_use]
+    pub fn is_valid_at(&self, now: u64) -> bool {
+        self.expiration()
+            .is_some_and(|e| i128::from(e) >= i128::from(now))
+    }
+}
+
+impl<'a> SessionMeta<'a> {
+    /// Reads the meta value. A value that is not an array (the empty string of a deleted row,
+    /// say) holds no sessions, as in WordPress.
+    ///
+    /// # Errors
+    /// [`Error::Serialized`] for bytes that are not valid `serialize()` output.
+    pub fn parse(meta: &'a [u8]) -> Result<Self, Error> {
+        let sessions = match unserialize(meta)? {
+            Value::Array(a) => Some(a),
+            _ => None,
+        };
+        Ok(Self { sessions })
+    }
+
+    /// Every stored row: (key, session), expired ones included.
+    pub fn rows(&self) -> impl Iterator<Item = (Key<'a>, Session<'a>)> + 'a {
+        self.sessions
+            .into_iter()
+            .flat_map(|a| a.iter())
+            .map(|(k, v)| {
+                let s = match v {
+                    Value::Int(e) => Session::Legacy(e),
+                    Value::Array(a) => Session::Array(a),
+                    other => Session::Other(other),
+                };
+                (k, s)
+            })
+    }
+
+    /// The session stored under `verifier`, expired or not.
+    #[must_use]
+    pub fn get(&self, verifier: &Verifier) -> Option<Session<'a>> {
+        self.rows()
+            .find(|(k, _)| *k == Key::Str(verifier.as_bytes()))
+            .map(|(_, s)| s)
+    }
+
+    /// The expiration of the session under `verifier` (what [`crate::UserStore`] returns).
+    #[must_use]
+    pub fn expiration(&self, verifier: &Verifier) -> Option<i64> {
+        self.get(verifier).and_then(|s| s.expiration())
+    }
+
+    /// `WP_Session_Tokens::verify($token)` at `now`.
+    #[must_use]
+    pub fn verify(&self, token: &[u8], now: u64) -> bool {
+        self.get(&Verifier::of(token))
+            .is_some_and(|s| s.is_valid_at(now))
+    }
+
+    /// `get_all()`: the sessions still valid at `now`, in stored order.
+    pub fn valid_at(&self, now: u64) -> impl Iterator<Item = Session<'a>> + 'a {
+        self.rows()
+            .map(|(_, s)| s)
+            .filter(move |s| s.is_valid_at(now))
+    }
+}
+
+#[cfg(feature = "alloc")]
+pub use owned::{Php, SessionTokens};
+
+#[cfg(feature = "alloc")]
+mod owned {
+    //! Writing `session_tokens` meta as `WP_User_Meta_Session_Tokens` does.
+
+    use alloc::vec::Vec;
+
+    use super::{Key, SessionMeta, Value, Verifier};
+    use crate::Error;
+
+    /// An owned PHP value, for building and serialising session rows.
+    #[derive(Clone, Debug, PartialEq)]
+    pub enum Php {
+        /// An integer.
+        Int(i64),
+        /// A byte string.
+        Str(Vec<u8>),
+        /// A boolean.
+        Bool(bool),
+        /// `null`.
+        Null,
+        /// A float, as the text `serialize()` wrote.
+        Float(Vec<u8>),
+        /// An array: (key, value) in order; keys are `Int` or `Str`.
+        Array(Vec<(Php, Php)>),
+    }
+
+    impl Php {
+        /// A string key as PHP stores it: a canonical decimal integer string becomes an
+        /// integer key (`"5"` → `5`, but not `"05"`).
+        #[must_use]
+        pub fn key(s: &[u8]) -> Self {
+            let canonical = match s {
+                [b'0'] => true,
+                [b'-', b'1'..=b'9', rest @ ..] | [b'1'..=b'9', rest @ ..] => {
+                    rest.iter().all(u8::is_ascii_digit)
+                }
+                _ => false,
+            };
+            core::str::from_utf8(s)
+                .ok()
+                .filter(|_| canonical)
+                .and_then(|t| t.parse::<i64>().ok())
+                .map_or_else(|| Self::Str(s.to_vec()), Self::Int)
+        }
+
+        /// Copies a borrowed value.
+        #[must_use]
+        pub fn from_value(v: Value<'_>) -> Self {
+            match v {
+                Value::Int(i) => Self::Int(i),
+                Value::Str(s) => Self::Str(s.to_vec()),
+                Value::Bool(b) => Self::Bool(b),
+                Value::Null => Self::Null,
+                Value::Float(t) => Self::Float(t.to_vec()),
+                Value::Array(a) => Self::Array(
+                    a.iter()
+                        .map(|(k, v)| {
+                            let k = match k {
+                                Key::Int(i) => Self::Int(i),
+                                Key::Str(s) => Self::Str(s.to_vec()),
+                            };
+                            (k, Self::from_value(v))
+                        })
+                        .collect(),
+                ),
+            }
+        }
+
+        /// The value under a string key of an array.
+        #[must_use]
+        pub fn get(&self, key: &[u8]) -> Option<&Php> {
+            match self {
+                Self::Array(entries) => entries
+                    .iter()
+                    .find(|(k, _)| matches!(k, Self::Str(s) if s == key))
+                    .map(|(_, v)| v),
+                _ => None,
+            }
+        }
+
+        /// PHP `serialize()`.
+        pub fn serialize_into(&self, out: &mut Vec<u8>) {
+            let num = |out: &mut Vec<u8>, tag: &[u8], n: i64, end: u8| {
+                out.extend_from_slice(tag);
+                out.extend_from_slice(wp_hash::Decimal::signed(n).as_bytes());
+                out.push(end);
+            };
+            match self {
+                Self::Int(i) => num(out, b"i:", *i, b';'),
+                Self::Str(s) => {
+                    num(out, b"s:", i64::try_from(s.len()).unwrap_or(i64::MAX), b':');
+                    out.push(b'"');
+                    out.extend_from_slice(s);
+                    out.extend_from_slice(b"\";");
+                }
+                Self::Bool(b) => out.extend_from_slice(if *b { b"b:1;" } else { b"b:0;" }),
+                Self::Null => out.extend_from_slice(b"N;"),
+                Self::Float(t) => {
+                    out.extend_from_slice(b"d:");
+                    out.extend_from_slice(t);
+                    out.push(b';');
+                }
+                Self::Array(entries) => {
+                    num(
+                        out,
+                        b"a:",
+                        i64::try_from(entries.len()).unwrap_or(i64::MAX),
+                        b':',
+                    );
+                    out.push(b'{');
+                    for (k, v) in entries {
+                        k.serialize_into(out);
+                        v.serialize_into(out);
+                    }
+                    out.push(b'}');
+                }
+            }
+        }
+
+        /// PHP `serialize()` as a new vector.
+        #[must_use]
+        pub fn serialize(&self) -> Vec<u8> {
+            let mut out = Vec::new();
+            self.serialize_into(&mut out);
+            out
+        }
+
+        fn expiration(&self) -> Option<i64> {
+            match self.get(b"expiration") {
+                Some(Self::Int(e)) => Some(*e),
+                _ => None,
+            }
+        }
+    }
+
+    /// A user's sessions, as `WP_User_Meta_Session_Tokens` keeps them in user meta.
+    #[derive(Clone, Debug, Default, PartialEq)]
+    pub struct SessionTokens {
+        /// The meta value: `None` when it is not an array (no row: WordPress reads `""`).
+        rows: Option<Vec<(Php, Php)>>,
+    }
+
+    impl SessionTokens {
+        /// No sessions (no meta row).
+        #[must_use]
+        pub fn new() -> Self {
+            Self::default()
+        }
+
+        /// Reads a stored meta value.
+        ///
+        /// # Errors
+        /// [`Error::Serialized`].
+        pub fn from_meta(meta: &[u8]) -> Result<Self, Error> {
+            let rows = SessionMeta::parse(meta)?.sessions.map(|a| {
+                match Php::from_value(Value::Array(a)) {
+                    Php::Array(rows) => rows,
+                    _ => Vec::new(),
+                }
+            });
+            Ok(Self { rows })
+        }
+
+        /// `get_sessions()`: rows prepared (a legacy integer becomes `{expiration}`) and
+        /// filtered to those still valid at `now`.
+        fn sessions(&self, now: u64) -> Vec<(Php, Php)> {
+            self.rows
+                .iter()
+                .flatten()
+                .map(|(k, v)| {
+                    let v = match v {
+                        Php::Int(e) => Php::Array(alloc::vec![(
+                            Php::Str(b"expiration".to_vec()),
+                            Php::Int(*e)
+                        )]),
+                        other => other.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .filter(|(_, v)| {
+                    v.expiration()
+                        .is_some_and(|e| i128::from(e) >= i128::from(now))
+                })
+                .collect()
+        }
+
+        /// `update($token, $session)` (or `destroy($token)` with `None`) at `now`: every
+        /// expired row is dropped and legacy rows are rewritten, as WordPress does on any write.
+        pub fn update(&mut self, token: &[u8], session: Option<Php>, now: u64) {
+            let key = Php::Str(Verifier::of(token).as_bytes().to_vec());
+            let mut rows = self.sessions(now);
+            match (rows.iter().position(|(k, _)| *k == key), session) {
+                (Some(i), Some(s)) => {
+                    if let Some(row) = rows.get_mut(i) {
+                        row.1 = s;
+                    }
+                }
+                (None, Some(s)) => rows.push((key, s)),
+                (Some(i), None) => {
+                    rows.remove(i);
+                }
+                (None, None) => {}
+            }
+            self.rows = (!rows.is_empty()).then_some(rows);
+        }
+
+        /// `create($expiration)` with the session WordPress builds: `expiration`, `ip` and `ua`
+        /// when non-empty, `login`. The token comes from the caller
+        /// ([`super::SessionToken::generate`]).
+        pub fn create(&mut self, token: &[u8], expiration: i64, ip: &[u8], ua: &[u8], now: u64) {
+            let s = |t: &[u8]| Php::Str(t.to_vec());
+            let mut session = alloc::vec![(s(b"expiration"), Php::Int(expiration))];
+            if !ip.is_empty() {
+                session.push((s(b"ip"), s(ip)));
+            }
+            if !ua.is_empty() {
+                session.push((s(b"ua"), s(ua)));
+            }
+            session.push((
+                s(b"login"),
+                Php::Int(i64::try_from(now).unwrap_or(i64::MAX)),
+            ));
+            self.update(token, Some(Php::Array(session)), now);
+        }
+
+        /// `get($token)`: the session, if valid at `now`.
+        #[must_use]
+        pub fn get(&self, token: &[u8], now: u64) -> Option<Php> {
+            let key = Php::Str(Verifier::of(token).as_bytes().to_vec());
+            self.sessions(now)
+                .into_iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v)
+        }
+
+        /// `verify($token)`.
+        #[must_use]
+        pub fn verify(&self, token: &[u8], now: u64) -> bool {
+            self.get(token, now).is_some()
+        }
+
+        /// `get_all()`.
+        #[must_use]
+        pub fn get_all(&self, now: u64) -> Vec<Php> {
+            self.sessions(now).into_iter().map(|(_, v)| v).collect()
+        }
+
+        /// The meta value: the array of rows, or `""` when there is none.
+        #[must_use]
+        pub fn to_php(&self) -> Php {
+            match &self.rows {
+                Some(rows) => Php::Array(rows.clone()),
+                None => Php::Str(Vec::new()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serialized_reader_rejects_garbage() {
+        for bad in [
+            &b""[..],
+            b"a:1:{",
+            b"s:5:\"abc\";",
+            b"i:;",
+            b"a:1:{i:0;i:1;}x",
+            b"O:8:\"stdClass\":0:{}",
+            b"a:-1:{}",
+            b"a:1:{a:0:{}i:1;}",
+        ] {
+            assert_eq!(unserialize(bad), Err(Error::Serialized), "{bad:?}");
+        }
+        assert_eq!(unserialize(b"s:0:\"\";"), Ok(Value::Str(b"")));
+        let meta = SessionMeta::parse(b"i:0;").unwrap();
+        assert_eq!(meta.rows().count(), 0);
+    }
+
+    #[test]
+    fn token_generation_is_alphanumeric_and_uses_the_generator() {
+        let mut state = 7u8;
+        let t = SessionToken::generate(|buf| {
+            for b in buf {
+                state = state.wrapping_mul(31).wrapping_add(11);
+                *b = state;
+            }
+        });
+        assert!(t.as_bytes().iter().all(u8::is_ascii_alphanumeric));
+        // All-255 bytes are rejected, then zeros give 'a'.
+        let mut calls = 0;
+        let t = SessionToken::generate(|buf| {
+            calls += 1;
+            buf.fill(if calls == 1 { 255 } else { 0 });
+        });
+        assert_eq!(t.as_str(), "a".repeat(43));
+        assert_eq!(calls, 2);
+    }
+}
