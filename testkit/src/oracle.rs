@@ -110,16 +110,19 @@ impl PhpWordPress {
         let input = input.to_vec();
         let writer = std::thread::spawn(move || stdin.write_all(&input));
         let out = child.wait_with_output().expect("PHP ran");
-        writer
-            .join()
-            .expect("writer thread")
-            .expect("PHP read its input");
+        let written = writer.join().expect("writer thread");
         assert!(
-            out.status.success(),
-            "PHP oracle {} failed ({}):\n{}",
+            out.status.success() && written.is_ok(),
+            "PHP oracle {} failed ({}, input {written:?}):\n{}\n{}",
             script.display(),
             out.status,
-            String::from_utf8_lossy(&out.stderr)
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .rev()
+                .take(5)
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         String::from_utf8(out.stdout).expect("oracle output is ASCII")
     }

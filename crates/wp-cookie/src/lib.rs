@@ -16,7 +16,8 @@ use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use wp_hash::{Decimal, HexDigest, Salt, SaltSource, WpHashKey, nibble, wp_salt};
+use subtle::ConstantTimeEq;
+use wp_hash::{Decimal, HexDigest, Salt, SaltSource, WpHashKey, hex_into, wp_salt};
 
 pub use session::Verifier;
 
@@ -208,39 +209,25 @@ impl CookieKey {
         expiration: &[u8],
         token: &[u8],
     ) -> HexDigest {
+        HexDigest::encode(&self.wp_hash(login, pass_frag, expiration, token))
+    }
+
+    /// The raw MD5 behind [`CookieKey::hmac_key`].
+    fn wp_hash(&self, login: &[u8], frag: &[u8], expiration: &[u8], token: &[u8]) -> [u8; 16] {
         let mut h = self.hash.hasher();
         h.update(login)
             .update(b"|")
-            .update(pass_frag)
+            .update(frag)
             .update(b"|")
             .update(expiration)
             .update(b"|")
             .update(token);
-        h.finalize_hex()
+        h.finalize()
     }
 
-    /// The raw 32-byte MAC: HMAC-SHA256 keyed by [`CookieKey::hmac_key`] (its 32 ASCII hex
-    /// characters) over `login|expiration|token`.
-    fn mac_bytes(
-        &self,
-        login: &[u8],
-        frag: &[u8],
-        expiration: &[u8],
-        token: &[u8],
-    ) -> Hmac<Sha256> {
-        let key = self.hmac_key(login, frag, expiration, token);
-        // HMAC takes keys of any length: this cannot fail.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
-            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
-        mac.update(login);
-        mac.update(b"|");
-        mac.update(expiration);
-        mac.update(b"|");
-        mac.update(token);
-        mac
-    }
-
-    /// The cookie's MAC field for these values, 64 lowercase hex characters.
+    /// The cookie's MAC field for these values, 64 lowercase hex characters: HMAC-SHA256
+    /// keyed by the 32 ASCII hex characters of [`CookieKey::hmac_key`] over
+    /// `login|expiration|token`.
     #[must_use]
     pub fn mac(
         &self,
@@ -249,18 +236,19 @@ impl CookieKey {
         expiration: &[u8],
         token: &[u8],
     ) -> CookieMac {
-        let raw: [u8; 32] = self
-            .mac_bytes(login, pass_frag, expiration, token)
-            .finalize()
-            .into_bytes()
-            .into();
+        let mut key = [0u8; 32];
+        hex_into(&self.wp_hash(login, pass_frag, expiration, token), &mut key);
+        // HMAC takes keys of any length: this cannot fail.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
+            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
+        mac.update(login);
+        mac.update(b"|");
+        mac.update(expiration);
+        mac.update(b"|");
+        mac.update(token);
+        let raw: [u8; 32] = mac.finalize().into_bytes().into();
         let mut hex = [0u8; 64];
-        for (pair, b) in hex.chunks_exact_mut(2).zip(raw) {
-            if let [hi, lo] = pair {
-                *hi = nibble(b >> 4);
-                *lo = nibble(b);
-            }
-        }
+        hex_into(&raw, &mut hex);
         CookieMac(hex)
     }
 
@@ -301,6 +289,19 @@ impl CookieMac {
     #[must_use]
     pub fn as_bytes(&self) -> &[u8; 64] {
         &self.0
+    }
+}
+
+impl CookieMac {
+    /// Constant-time equality with a sent MAC field: the XOR of every 8-byte word is folded
+    /// into one, so a single `subtle` comparison decides and no byte position leaks.
+    fn ct_eq_hex(&self, sent: &[u8; 64]) -> bool {
+        let mut diff = 0u64;
+        for (a, b) in self.0.chunks_exact(8).zip(sent.chunks_exact(8)) {
+            let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8]));
+            diff |= word(a) ^ word(b);
+        }
+        diff.ct_eq(&0).into()
     }
 }
 
@@ -417,16 +418,44 @@ pub struct Parsed<'a> {
 /// [`Error::Malformed`] for an empty value or any other number of fields (so a login that
 /// contains `|` can never authenticate by cookie, as in WordPress).
 pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
-    let mut parts = value.split(|&b| b == b'|');
+    let mut seps = [0usize; 3];
+    let mut count = 0usize;
+    let mut note = |i: usize| {
+        if let Some(slot) = seps.get_mut(count) {
+            *slot = i;
+        }
+        count += 1;
+    };
+    // Eight bytes at a time: a word without a `|` (the common case) costs a few operations.
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = value.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) ^ (LO * u64::from(b'|'));
+        if (w.wrapping_sub(LO) & !w & HI) != 0 {
+            for (i, &b) in chunk.iter().enumerate() {
+                if b == b'|' {
+                    note(base + i);
+                }
+            }
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'|' {
+            note(base + i);
+        }
+    }
+    let [a, b, c] = seps;
     match (
-        value.is_empty(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
+        count,
+        value.get(..a),
+        value.get(a + 1..b),
+        value.get(b + 1..c),
+        value.get(c + 1..),
     ) {
-        (false, Some(username), Some(expiration), Some(token), Some(hmac), None) => Ok(Parsed {
+        (3, Some(username), Some(expiration), Some(token), Some(hmac)) => Ok(Parsed {
             username,
             expiration,
             token,
@@ -506,11 +535,15 @@ pub fn validate<S: UserStore + ?Sized>(
     let p = parse(cookie)?;
     php::check_expiry(p.expiration, opts)?;
     let user = store.user_by_login(p.username).ok_or(Error::BadUsername)?;
-    let sent = decode_mac(p.hmac).ok_or(Error::BadHash)?;
+    // The length is public; the contents are compared in constant time.
+    let sent: &[u8; 64] = p.hmac.try_into().map_err(|_| Error::BadHash)?;
     let frag = pass_frag(user.user_pass, opts.compat);
-    key.mac_bytes(p.username, frag, p.expiration, p.token)
-        .verify_slice(&sent)
-        .map_err(|_| Error::BadHash)?;
+    if !key
+        .mac(p.username, frag, p.expiration, p.token)
+        .ct_eq_hex(sent)
+    {
+        return Err(Error::BadHash);
+    }
     let verifier = Verifier::of(p.token);
     match store.session_expiration(user.id, &verifier) {
         Some(exp) if i128::from(exp) >= i128::from(opts.now) => {}
@@ -520,24 +553,6 @@ pub fn validate<S: UserStore + ?Sized>(
         user_id: user.id,
         grace_period_used: php::before_now(p.expiration, opts.now),
     })
-}
-
-/// The 32 bytes of a 64-character lowercase hex MAC field; anything else can never match
-/// (`hash_equals()` is case-sensitive).
-fn decode_mac(hex: &[u8]) -> Option<[u8; 32]> {
-    let hex: &[u8; 64] = hex.try_into().ok()?;
-    let digit = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
-    };
-    let mut out = [0u8; 32];
-    for (o, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
-        if let [hi, lo] = *pair {
-            *o = (digit(hi)? << 4) | digit(lo)?;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

@@ -21,6 +21,13 @@ fn is_ws(b: u8) -> bool {
 /// PHP 8's `is_numeric_string_ex`: the number at the start of `s` (after whitespace), and
 /// whether the whole string is numeric (only whitespace may follow). `None`: no number at all.
 pub(crate) fn numeric_prefix(s: &[u8]) -> Option<(Num, bool)> {
+    // Fast path: a plain decimal of up to 18 digits, as every genuine cookie carries.
+    if !s.is_empty() && s.len() <= 18 && s.iter().all(u8::is_ascii_digit) {
+        let v = s
+            .iter()
+            .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
+        return Some((Num::Int(v), true));
+    }
     let start = s.iter().position(|&b| !is_ws(b)).unwrap_or(s.len());
     let body = s.get(start..).unwrap_or_default();
     let at = |i: usize| body.get(i).copied().unwrap_or(0);

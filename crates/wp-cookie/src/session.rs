@@ -19,7 +19,7 @@
 use core::fmt;
 
 use sha2::{Digest, Sha256};
-use wp_hash::nibble;
+use wp_hash::hex_into;
 
 use crate::Error;
 
@@ -44,13 +44,13 @@ impl SessionToken {
         while filled < TOKEN_LEN {
             fill(&mut pool);
             for &b in &pool {
-                if b < 248 {
-                    if let (Some(slot), Some(&c)) =
-                        (out.get_mut(filled), ALPHABET.get(usize::from(b % 62)))
-                    {
-                        *slot = c;
-                        filled += 1;
-                    }
+                if let (true, Some(slot), Some(&c)) = (
+                    b < 248,
+                    out.get_mut(filled),
+                    ALPHABET.get(usize::from(b % 62)),
+                ) {
+                    *slot = c;
+                    filled += 1;
                 }
             }
         }
@@ -86,12 +86,7 @@ impl Verifier {
     pub fn of(token: &[u8]) -> Self {
         let digest = Sha256::digest(token);
         let mut out = [0u8; 64];
-        for (pair, b) in out.chunks_exact_mut(2).zip(digest) {
-            if let [hi, lo] = pair {
-                *hi = nibble(b >> 4);
-                *lo = nibble(b);
-            }
-        }
+        hex_into(&digest, &mut out);
         Self(out)
     }
 

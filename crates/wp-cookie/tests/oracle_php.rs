@@ -101,7 +101,8 @@ fn random_case(rng: &mut Rng, id: u64) -> Case {
         scheme,
         checks: Vec::new(),
     };
-    if case.token.is_empty() {
+    // WordPress replaces a PHP-falsy token ("" or "0") with a new session's token.
+    if matches!(case.token.as_slice(), b"" | b"0") {
         case.token = b"t".to_vec();
     }
     case
@@ -200,6 +201,7 @@ fn php_wordpress_agrees() {
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/cookie.php");
     let mut rng = Rng::from_env();
+    println!("seed {} (replay with WP_AUTH_ORACLE_SEED)", rng.seed());
     let (mut cases_run, mut checks_run) = (0usize, 0usize);
     let mut failures = Vec::new();
     let mut reasons = std::collections::BTreeMap::<String, usize>::new();

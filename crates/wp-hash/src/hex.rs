@@ -2,13 +2,29 @@
 
 use core::fmt;
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The two lowercase hex digits of every byte.
+// Evaluated at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [HEX[i >> 4], HEX[i & 15]];
+        i += 1;
+    }
+    t
+};
 
-/// The lowercase hex digit for the low four bits of `n`.
+/// Writes the lowercase hex of `bytes` into `out`, two characters per byte, as far as `out`
+/// reaches (the shorter of the two decides).
 #[inline]
-#[must_use]
-pub fn nibble(n: u8) -> u8 {
-    HEX.get(usize::from(n & 0x0f)).copied().unwrap_or(b'0')
+pub fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    for (pair, &b) in out.chunks_exact_mut(2).zip(bytes) {
+        if let Some(p) = PAIRS.get(usize::from(b)) {
+            pair.copy_from_slice(p);
+        }
+    }
 }
 
 /// The largest digest this crate produces (SHA-512), in hex.
@@ -26,15 +42,11 @@ impl HexDigest {
     #[must_use]
     pub fn encode(bytes: &[u8]) -> Self {
         let mut buf = [0u8; MAX];
-        let mut len = 0;
-        for (pair, b) in buf.chunks_exact_mut(2).zip(bytes) {
-            if let [hi, lo] = pair {
-                *hi = nibble(b >> 4);
-                *lo = nibble(b & 0x0f);
-            }
-            len += 2;
+        hex_into(bytes, &mut buf);
+        Self {
+            buf,
+            len: bytes.len().min(MAX / 2) * 2,
         }
-        Self { buf, len }
     }
 
     /// The hex characters as bytes.

@@ -15,7 +15,7 @@ use hmac::{Hmac, KeyInit, Mac};
 use md5::Md5;
 
 pub use decimal::Decimal;
-pub use hex::{HexDigest, nibble};
+pub use hex::{HexDigest, hex_into};
 pub use salt::{Salt, SaltSource, Scheme, wp_salt};
 
 /// What went wrong in this crate.

@@ -9,7 +9,7 @@ pub mod rest;
 use core::{fmt, num::NonZeroU64};
 
 use subtle::ConstantTimeEq;
-use wp_hash::{Decimal, Salt, WpHashKey, nibble};
+use wp_hash::{Decimal, Salt, WpHashKey, hex_into};
 
 /// WordPress's `DAY_IN_SECONDS`, the default nonce lifetime.
 pub const DAY_IN_SECONDS: u64 = 86_400;
@@ -191,12 +191,7 @@ impl NonceKey {
     #[must_use]
     pub fn nonce_at_tick(&self, tick: i64, ctx: &Context<'_>) -> Nonce {
         let mut out = [0u8; NONCE_LEN];
-        for (pair, b) in out.chunks_exact_mut(2).zip(self.mac_tail(tick, ctx)) {
-            if let [hi, lo] = pair {
-                *hi = nibble(b >> 4);
-                *lo = nibble(b);
-            }
-        }
+        hex_into(&self.mac_tail(tick, ctx), &mut out);
         Nonce(out)
     }
 
