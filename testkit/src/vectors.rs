@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod oauth1;
 mod wordpress_cookie;
 mod wordpress_hash;
 mod wordpress_nonce;
@@ -17,6 +18,10 @@ mod wordpress_session;
 
 /// The file kinds this runner knows, as `dir/file.json`.
 pub const KINDS: &[&str] = &[
+    "oauth1/authorization_header.json",
+    "oauth1/base_string.json",
+    "oauth1/percent_encode.json",
+    "oauth1/signature.json",
     "wordpress/auth_cookie.json",
     "wordpress/hash.json",
     "wordpress/nonce.json",
@@ -59,6 +64,10 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
         .and_then(Value::as_array)
         .ok_or("no `cases` array")?;
     let check: fn(&Value) -> Result<(), String> = match kind {
+        "oauth1/authorization_header.json" => oauth1::authorization_header,
+        "oauth1/base_string.json" => oauth1::base_string,
+        "oauth1/percent_encode.json" => oauth1::percent_encode,
+        "oauth1/signature.json" => oauth1::signature,
         "wordpress/auth_cookie.json" => wordpress_cookie::check,
         "wordpress/hash.json" => wordpress_hash::check,
         "wordpress/session_token.json" => wordpress_session::check,

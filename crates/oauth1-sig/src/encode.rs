@@ -1,0 +1,240 @@
+//! RFC 5849 §3.6 percent-encoding, and the two decodings parameters arrive in.
+
+use core::fmt;
+
+use crate::Error;
+
+/// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`.
+#[inline]
+#[must_use]
+pub fn is_unreserved(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+}
+
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// Streams the percent-encoding of `raw` to `out` in pieces (runs of unreserved bytes are
+/// passed through whole).
+pub fn encode_to(raw: &[u8], mut out: impl FnMut(&[u8])) {
+    let mut run = 0;
+    for (i, &b) in raw.iter().enumerate() {
+        if !is_unreserved(b) {
+            if let Some(r) = raw.get(run..i)
+                && !r.is_empty()
+            {
+                out(r);
+            }
+            let hi = UPPER_HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+            let lo = UPPER_HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0');
+            out(&[b'%', hi, lo]);
+            run = i + 1;
+        }
+    }
+    if let Some(r) = raw.get(run..)
+        && !r.is_empty()
+    {
+        out(r);
+    }
+}
+
+/// Displays bytes percent-encoded (RFC 5849 §3.6).
+#[derive(Clone, Copy, Debug)]
+pub struct Encoded<'a>(pub &'a [u8]);
+
+impl fmt::Display for Encoded<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut r = Ok(());
+        encode_to(self.0, |piece| {
+            // Every piece is ASCII.
+            r = r.and_then(|()| f.write_str(core::str::from_utf8(piece).unwrap_or("")));
+        });
+        r
+    }
+}
+
+/// How a parameter's bytes were encoded where they were found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Coding {
+    /// URL query or form body: `+` is a space, `%XX` an octet, anything else itself.
+    Form,
+    /// Authorization header: only unreserved characters and `%XX` (already checked).
+    Header,
+    /// Already decoded (parameters the caller supplies).
+    Plain,
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The decoded bytes of a raw, already validated parameter part.
+#[derive(Clone, Debug)]
+pub struct Decoded<'a> {
+    raw: &'a [u8],
+    coding: Coding,
+}
+
+impl<'a> Decoded<'a> {
+    pub(crate) fn new(raw: &'a [u8], coding: Coding) -> Self {
+        Self { raw, coding }
+    }
+
+    /// The raw bytes as they were on the wire.
+    #[must_use]
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    /// Whether the decoded bytes equal `other`.
+    #[must_use]
+    pub fn eq_bytes(&self, other: &[u8]) -> bool {
+        match self.coding {
+            Coding::Plain => self.raw == other,
+            _ if !self.raw.iter().any(|&b| b == b'%' || b == b'+') => self.raw == other,
+            _ => self.clone().eq(other.iter().copied()),
+        }
+    }
+
+    /// Writes the decoded bytes into `out`, returning how many.
+    ///
+    /// # Errors
+    /// [`Error::BufferTooSmall`].
+    pub fn write_to(&self, out: &mut [u8]) -> Result<usize, Error> {
+        let mut n = 0;
+        for b in self.clone() {
+            *out.get_mut(n).ok_or(Error::BufferTooSmall)? = b;
+            n += 1;
+        }
+        Ok(n)
+    }
+}
+
+impl Iterator for Decoded<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        let (&b, rest) = self.raw.split_first()?;
+        if self.coding != Coding::Plain {
+            if b == b'%' {
+                if let [h, l, tail @ ..] = rest
+                    && let (Some(h), Some(l)) = (hex_val(*h), hex_val(*l))
+                {
+                    self.raw = tail;
+                    return Some((h << 4) | l);
+                }
+            } else if b == b'+' && self.coding == Coding::Form {
+                self.raw = rest;
+                return Some(b' ');
+            }
+        }
+        self.raw = rest;
+        Some(b)
+    }
+}
+
+/// Checks that `raw` decodes under `coding` (well-formed escapes, allowed characters) to valid
+/// UTF-8.
+///
+/// # Errors
+/// [`Error::BadPercentEncoding`], [`Error::InvalidCharacter`] (header coding only),
+/// [`Error::InvalidUtf8`].
+pub fn check(raw: &[u8], coding: Coding) -> Result<(), Error> {
+    let mut i = 0;
+    let mut plain = true;
+    while let Some(&b) = raw.get(i) {
+        match b {
+            b'%' => {
+                match (
+                    raw.get(i + 1).copied().and_then(hex_val),
+                    raw.get(i + 2).copied().and_then(hex_val),
+                ) {
+                    (Some(_), Some(_)) => {}
+                    _ => return Err(Error::BadPercentEncoding),
+                }
+                plain = false;
+                i += 3;
+                continue;
+            }
+            _ if coding == Coding::Header && !is_unreserved(b) => {
+                return Err(Error::InvalidCharacter);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let valid = if plain {
+        core::str::from_utf8(raw).is_ok()
+    } else {
+        utf8_valid(Decoded::new(raw, coding))
+    };
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::InvalidUtf8)
+    }
+}
+
+/// Streaming UTF-8 validation (rejects overlongs, surrogates and values above U+10FFFF).
+pub(crate) fn utf8_valid(mut bytes: impl Iterator<Item = u8>) -> bool {
+    while let Some(b) = bytes.next() {
+        let (need, min_second, max_second) = match b {
+            0x00..=0x7f => continue,
+            0xc2..=0xdf => (1, 0x80, 0xbf),
+            0xe0 => (2, 0xa0, 0xbf),
+            0xed => (2, 0x80, 0x9f),
+            0xe1..=0xec | 0xee..=0xef => (2, 0x80, 0xbf),
+            0xf0 => (3, 0x90, 0xbf),
+            0xf1..=0xf3 => (3, 0x80, 0xbf),
+            0xf4 => (3, 0x80, 0x8f),
+            _ => return false,
+        };
+        for k in 0..need {
+            let (lo, hi) = if k == 0 {
+                (min_second, max_second)
+            } else {
+                (0x80, 0xbf)
+            };
+            match bytes.next() {
+                Some(c) if (lo..=hi).contains(&c) => {}
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+    use std::vec::Vec;
+
+    #[test]
+    fn encoding_set() {
+        assert_eq!(
+            Encoded(b"a b+~*!'()%").to_string(),
+            "a%20b%2B~%2A%21%27%28%29%25"
+        );
+        assert_eq!(Encoded("é".as_bytes()).to_string(), "%C3%A9");
+    }
+
+    #[test]
+    fn decodings() {
+        let d: Vec<u8> = Decoded::new(b"a+b%41%zz", Coding::Form).collect();
+        assert_eq!(d, b"a bA%zz");
+        let d: Vec<u8> = Decoded::new(b"a+b%41", Coding::Header).collect();
+        assert_eq!(d, b"a+bA");
+        assert_eq!(check(b"%zz", Coding::Form), Err(Error::BadPercentEncoding));
+        assert_eq!(check(b"%4", Coding::Form), Err(Error::BadPercentEncoding));
+        assert_eq!(check(b"%FF", Coding::Form), Err(Error::InvalidUtf8));
+        assert_eq!(check(b"a b", Coding::Header), Err(Error::InvalidCharacter));
+        assert_eq!(check(b"%C0%AF", Coding::Header), Err(Error::InvalidUtf8));
+        assert_eq!(check(b"%ED%A0%80", Coding::Header), Err(Error::InvalidUtf8));
+        assert_eq!(check("é[|".as_bytes(), Coding::Form), Ok(()));
+    }
+}

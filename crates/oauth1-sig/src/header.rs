@@ -1,0 +1,397 @@
+//! The `Authorization: OAuth …` header (RFC 5849 §3.5.1), parsed strictly, and written.
+//!
+//! ```
+//! use oauth1_sig::header::parse;
+//!
+//! let h = parse(br#"OAuth realm="Photos", oauth_consumer_key="dpf43f3p2l4k3l03", oauth_signature="74KNZJeDHnMBp0EMJ9ZHt%2FXKycU%3D""#).unwrap();
+//! assert!(h.realm().unwrap().eq_bytes(b"Photos"));
+//! let sig = h.params().find(|p| p.name().eq_bytes(b"oauth_signature")).unwrap();
+//! assert!(sig.value().eq_bytes(b"74KNZJeDHnMBp0EMJ9ZHt/XKycU="));
+//! ```
+
+use core::fmt;
+
+use crate::encode::{Coding, Decoded, Encoded, check, is_unreserved};
+use crate::{Param, Source};
+
+/// Why a header value is not a valid OAuth Authorization header. The names are the vector
+/// files' error kinds.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum HeaderError {
+    /// Empty or whitespace only.
+    EmptyHeader,
+    /// Another auth-scheme (`Basic`, `Bearer`, `OAuth2`, …).
+    UnsupportedScheme,
+    /// Broken structure: no whitespace after the scheme, a missing `=` or comma, junk after a
+    /// closing quote.
+    Malformed,
+    /// A value that is not a quoted-string.
+    MissingQuotes,
+    /// A quoted-string without its closing quote.
+    UnterminatedQuote,
+    /// A parameter name with characters outside unreserved and `%XX`, or an empty name.
+    InvalidParamName,
+    /// A character not allowed in a value (outside unreserved and `%XX`; in `realm`, a
+    /// control character).
+    InvalidCharacter,
+    /// `%` not followed by two hex digits.
+    BadPercentEncoding,
+    /// A value that does not decode to UTF-8.
+    InvalidUtf8,
+    /// A name given twice (after decoding), `realm` included.
+    DuplicateParam,
+}
+
+impl HeaderError {
+    /// The error kind as the vector files name it.
+    #[must_use]
+    pub const fn kind(self) -> &'static str {
+        match self {
+            Self::EmptyHeader => "empty_header",
+            Self::UnsupportedScheme => "unsupported_scheme",
+            Self::Malformed => "malformed",
+            Self::MissingQuotes => "missing_quotes",
+            Self::UnterminatedQuote => "unterminated_quote",
+            Self::InvalidParamName => "invalid_param_name",
+            Self::InvalidCharacter => "invalid_character",
+            Self::BadPercentEncoding => "bad_percent_encoding",
+            Self::InvalidUtf8 => "invalid_utf8",
+            Self::DuplicateParam => "duplicate_param",
+        }
+    }
+}
+
+impl fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("oauth authorization header: ")?;
+        f.write_str(self.kind())
+    }
+}
+
+impl core::error::Error for HeaderError {}
+
+/// A parsed header: the `realm` and the parameters, borrowed from the header value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AuthHeader<'a> {
+    /// The validated list after the scheme.
+    list: &'a [u8],
+    realm: Option<&'a [u8]>,
+    count: usize,
+}
+
+/// The `realm` value: a quoted-string's content with `\` escapes still in place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Realm<'a>(&'a [u8]);
+
+impl Realm<'_> {
+    /// The unescaped bytes.
+    pub fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        let mut escaped = false;
+        self.0.iter().filter_map(move |&b| {
+            if !escaped && b == b'\\' {
+                escaped = true;
+                None
+            } else {
+                escaped = false;
+                Some(b)
+            }
+        })
+    }
+
+    /// Whether the unescaped value equals `other`.
+    #[must_use]
+    pub fn eq_bytes(&self, other: &[u8]) -> bool {
+        self.bytes().eq(other.iter().copied())
+    }
+}
+
+impl<'a> AuthHeader<'a> {
+    /// The `realm` parameter, if present.
+    #[must_use]
+    pub fn realm(&self) -> Option<Realm<'a>> {
+        self.realm.map(Realm)
+    }
+
+    /// The number of parameters (without `realm`).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether there are no parameters besides `realm`.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The parameters in header order, `realm` excluded.
+    pub fn params(&self) -> impl Iterator<Item = Param<'a>> + 'a {
+        let mut s = Scanner {
+            input: self.list,
+            pos: 0,
+        };
+        core::iter::from_fn(move || {
+            loop {
+                match s.element() {
+                    Ok(Some(el)) if !el.realm => {
+                        return Some(Param::new(
+                            el.name,
+                            el.value,
+                            Coding::Header,
+                            Source::Header,
+                        ));
+                    }
+                    Ok(Some(_)) => {}
+                    _ => return None,
+                }
+            }
+        })
+    }
+}
+
+fn ws_len(input: &[u8], pos: usize) -> usize {
+    match (input.get(pos), input.get(pos + 1), input.get(pos + 2)) {
+        (Some(b' ' | b'\t'), _, _) => 1,
+        (Some(b'\r'), Some(b'\n'), Some(b' ' | b'\t')) => 3,
+        _ => 0,
+    }
+}
+
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+struct Element<'a> {
+    name: &'a [u8],
+    value: &'a [u8],
+    realm: bool,
+}
+
+struct Scanner<'a> {
+    input: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        loop {
+            let n = ws_len(self.input, self.pos);
+            if n == 0 {
+                return;
+            }
+            self.pos += n;
+        }
+    }
+
+    fn escape_at(&self, pos: usize) -> bool {
+        let hex = |o: usize| self.input.get(pos + o).is_some_and(u8::is_ascii_hexdigit);
+        hex(1) && hex(2)
+    }
+
+    /// Skips empty elements and reads the next name; `Ok(None)` at the end.
+    fn next_name(&mut self) -> Result<Option<&'a [u8]>, HeaderError> {
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                None => return Ok(None),
+                Some(b',') => self.pos += 1,
+                Some(_) => break,
+            }
+        }
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if is_unreserved(b) {
+                self.pos += 1;
+            } else if b == b'%' {
+                if !self.escape_at(self.pos) {
+                    return Err(HeaderError::InvalidParamName);
+                }
+                self.pos += 3;
+            } else {
+                break;
+            }
+        }
+        let name = self.input.get(start..self.pos).unwrap_or_default();
+        match self.peek() {
+            Some(b'=') if name.is_empty() => Err(HeaderError::InvalidParamName),
+            Some(b'=') => Ok(Some(name)),
+            None | Some(b',' | b'"') => Err(HeaderError::Malformed),
+            Some(_) if !name.is_empty() && ws_len(self.input, self.pos) > 0 => Ok(Some(name)),
+            Some(_) => Err(HeaderError::InvalidParamName),
+        }
+    }
+
+    /// After a name: `=`, the quoted value, and what may follow it; returns the raw value.
+    fn value(&mut self, realm: bool) -> Result<&'a [u8], HeaderError> {
+        self.skip_ws();
+        if self.peek() != Some(b'=') {
+            return Err(HeaderError::Malformed);
+        }
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() != Some(b'"') {
+            return Err(HeaderError::MissingQuotes);
+        }
+        self.pos += 1;
+        let start = self.pos;
+        loop {
+            let Some(b) = self.peek() else {
+                return Err(HeaderError::UnterminatedQuote);
+            };
+            match b {
+                b'"' => break,
+                b'\\' if realm => {
+                    if self.input.get(self.pos + 1).is_none() {
+                        return Err(HeaderError::UnterminatedQuote);
+                    }
+                    self.pos += 2;
+                    continue;
+                }
+                _ if realm && ((b < 0x20 && b != b'\t') || b == 0x7f) => {
+                    return Err(HeaderError::InvalidCharacter);
+                }
+                b'%' if !realm => {
+                    if !self.escape_at(self.pos) {
+                        return Err(HeaderError::BadPercentEncoding);
+                    }
+                    self.pos += 3;
+                    continue;
+                }
+                _ if !realm && !is_unreserved(b) => return Err(HeaderError::InvalidCharacter),
+                _ => {}
+            }
+            self.pos += 1;
+        }
+        let value = self.input.get(start..self.pos).unwrap_or_default();
+        if !realm && check(value, Coding::Header).is_err() {
+            return Err(HeaderError::InvalidUtf8);
+        }
+        self.pos += 1;
+        self.skip_ws();
+        match self.peek() {
+            None => {}
+            Some(b',') => self.pos += 1,
+            Some(_) => return Err(HeaderError::Malformed),
+        }
+        Ok(value)
+    }
+
+    fn element(&mut self) -> Result<Option<Element<'a>>, HeaderError> {
+        let Some(name) = self.next_name()? else {
+            return Ok(None);
+        };
+        let realm = is_realm(name);
+        let value = self.value(realm)?;
+        Ok(Some(Element { name, value, realm }))
+    }
+}
+
+fn is_realm(name: &[u8]) -> bool {
+    Decoded::new(name, Coding::Header).eq_bytes(b"realm")
+}
+
+/// Parses an `Authorization` header value with the OAuth scheme.
+///
+/// # Errors
+/// The first problem found scanning left to right, as a [`HeaderError`].
+pub fn parse(value: &[u8]) -> Result<AuthHeader<'_>, HeaderError> {
+    let mut s = Scanner {
+        input: value,
+        pos: 0,
+    };
+    s.skip_ws();
+    if s.peek().is_none() {
+        return Err(HeaderError::EmptyHeader);
+    }
+    let start = s.pos;
+    while s.peek().is_some_and(is_tchar) {
+        s.pos += 1;
+    }
+    let scheme = value.get(start..s.pos).unwrap_or_default();
+    if !scheme.eq_ignore_ascii_case(b"oauth") {
+        return Err(HeaderError::UnsupportedScheme);
+    }
+    if s.peek().is_some() && ws_len(value, s.pos) == 0 {
+        return Err(HeaderError::Malformed);
+    }
+    let list = value.get(s.pos..).unwrap_or_default();
+    let mut s = Scanner {
+        input: list,
+        pos: 0,
+    };
+    let mut realm = None;
+    let mut count = 0;
+    loop {
+        let before = s.pos;
+        let Some(name) = s.next_name()? else { break };
+        // A repeat of any earlier name (compared decoded): re-scan what came before.
+        let mut earlier = Scanner {
+            input: list.get(..before).unwrap_or_default(),
+            pos: 0,
+        };
+        while let Ok(Some(prev)) = earlier.element() {
+            if Decoded::new(prev.name, Coding::Header).eq(Decoded::new(name, Coding::Header)) {
+                return Err(HeaderError::DuplicateParam);
+            }
+        }
+        let is_realm = is_realm(name);
+        let v = s.value(is_realm)?;
+        if is_realm {
+            realm = Some(v);
+        } else {
+            count += 1;
+        }
+    }
+    Ok(AuthHeader { list, realm, count })
+}
+
+/// Writes an `Authorization` header value: `OAuth ` and `name="enc(value)"` pairs joined by
+/// `, `, with `realm` (quoted, `"` and `\` escaped) first when given.
+pub struct HeaderWriter<'a, I> {
+    realm: Option<&'a str>,
+    params: I,
+}
+
+impl<'a, 'p, I> HeaderWriter<'a, I>
+where
+    I: Iterator<Item = (&'p [u8], &'p [u8])> + Clone,
+{
+    /// A header for these decoded parameters (include `oauth_signature`).
+    pub fn new(realm: Option<&'a str>, params: I) -> Self {
+        Self { realm, params }
+    }
+}
+
+impl<'p, I> fmt::Display for HeaderWriter<'_, I>
+where
+    I: Iterator<Item = (&'p [u8], &'p [u8])> + Clone,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OAuth ")?;
+        let mut first = true;
+        if let Some(realm) = self.realm {
+            f.write_str("realm=\"")?;
+            for c in realm.chars() {
+                if c == '"' || c == '\\' {
+                    f.write_str("\\")?;
+                }
+                fmt::Write::write_char(f, c)?;
+            }
+            f.write_str("\"")?;
+            first = false;
+        }
+        for (name, value) in self.params.clone() {
+            if !first {
+                f.write_str(", ")?;
+            }
+            first = false;
+            write!(f, "{}=\"{}\"", Encoded(name), Encoded(value))?;
+        }
+        Ok(())
+    }
+}

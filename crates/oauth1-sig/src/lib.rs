@@ -1,0 +1,199 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+
+#[cfg(feature = "std")]
+extern crate std;
+#[cfg(all(test, not(feature = "std")))]
+extern crate std;
+
+pub mod encode;
+pub mod header;
+pub mod replay;
+mod signature;
+pub mod url;
+
+use core::fmt;
+
+pub use encode::{Coding, Decoded, Encoded};
+pub use header::HeaderError;
+pub use signature::{
+    Collected, Key, Method, Policy, Request, Secrets, Signature, Signed, Verified, base_string,
+    sign, sign_base_string,
+};
+
+/// What went wrong. The kinds are the vector files' error names.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// The Authorization header has the OAuth scheme but is not valid.
+    MalformedHeader(HeaderError),
+    /// Not an absolute URL, a bad host or path.
+    InvalidUrl,
+    /// A scheme other than `http` / `https`.
+    UnsupportedUrlScheme,
+    /// A port that is not 1–65535.
+    InvalidPort,
+    /// `%` not followed by two hex digits.
+    BadPercentEncoding,
+    /// A character not allowed where it was found.
+    InvalidCharacter,
+    /// Decoded text that is not UTF-8.
+    InvalidUtf8,
+    /// Protocol parameters in more than one of header, query and body.
+    OauthParamsInMultipleLocations,
+    /// The same `oauth_*` parameter twice in one location.
+    DuplicateProtocolParam,
+    /// A required protocol parameter is missing (named).
+    MissingParam(&'static str),
+    /// `oauth_version` present and not `1.0`.
+    UnsupportedVersion,
+    /// A signature method the policy does not allow (or an unknown one).
+    UnsupportedSignatureMethod,
+    /// `oauth_timestamp` is not a positive decimal.
+    InvalidTimestamp,
+    /// `oauth_timestamp` is outside the policy's window around `now`.
+    TimestampOutOfWindow,
+    /// The signature does not match.
+    InvalidSignature,
+    /// The (consumer, token, timestamp, nonce) tuple was seen before.
+    NonceReused,
+    /// The replay cache is full of unexpired entries: the request is refused (fail closed).
+    ReplayCacheFull,
+    /// More parameters than the caller's buffer holds.
+    TooManyParams,
+    /// A caller buffer is too small.
+    BufferTooSmall,
+}
+
+impl Error {
+    /// The error kind as the vector files name it.
+    #[must_use]
+    pub const fn kind(self) -> &'static str {
+        match self {
+            Self::MalformedHeader(_) => "malformed_header",
+            Self::InvalidUrl => "invalid_url",
+            Self::UnsupportedUrlScheme => "unsupported_url_scheme",
+            Self::InvalidPort => "invalid_port",
+            Self::BadPercentEncoding => "bad_percent_encoding",
+            Self::InvalidCharacter => "invalid_character",
+            Self::InvalidUtf8 => "invalid_utf8",
+            Self::OauthParamsInMultipleLocations => "oauth_params_in_multiple_locations",
+            Self::DuplicateProtocolParam => "duplicate_protocol_param",
+            Self::MissingParam(_) => "missing_param",
+            Self::UnsupportedVersion => "unsupported_version",
+            Self::UnsupportedSignatureMethod => "unsupported_signature_method",
+            Self::InvalidTimestamp => "invalid_timestamp",
+            Self::TimestampOutOfWindow => "timestamp_out_of_window",
+            Self::InvalidSignature => "invalid_signature",
+            Self::NonceReused => "nonce_reused",
+            Self::ReplayCacheFull => "replay_cache_full",
+            Self::TooManyParams => "too_many_params",
+            Self::BufferTooSmall => "buffer_too_small",
+        }
+    }
+
+    /// The HTTP status RFC 5849 §3.2 suggests: 400 for a bad request, 401 for bad
+    /// credentials, signature or nonce.
+    #[must_use]
+    pub const fn http_status(self) -> u16 {
+        match self {
+            Self::InvalidSignature
+            | Self::NonceReused
+            | Self::TimestampOutOfWindow
+            | Self::InvalidTimestamp
+            | Self::ReplayCacheFull => 401,
+            _ => 400,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MalformedHeader(h) => write!(f, "{h}"),
+            Self::MissingParam(p) => write!(f, "missing oauth parameter {p}"),
+            other => f.write_str(other.kind()),
+        }
+    }
+}
+
+impl core::error::Error for Error {}
+
+impl From<HeaderError> for Error {
+    fn from(e: HeaderError) -> Self {
+        Self::MalformedHeader(e)
+    }
+}
+
+/// Where a parameter was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Source {
+    /// The URL query.
+    Query,
+    /// The `Authorization: OAuth` header.
+    Header,
+    /// A form body.
+    Body,
+    /// Given by the caller (client-side signing).
+    Extra,
+}
+
+/// One request parameter, borrowed raw from where it was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    name: &'a [u8],
+    value: &'a [u8],
+    coding: Coding,
+    source: Source,
+}
+
+impl<'a> Param<'a> {
+    /// An empty placeholder, for initialising parameter buffers.
+    pub const EMPTY: Param<'static> = Param {
+        name: b"",
+        value: b"",
+        coding: Coding::Plain,
+        source: Source::Extra,
+    };
+
+    pub(crate) fn new(name: &'a [u8], value: &'a [u8], coding: Coding, source: Source) -> Self {
+        Self {
+            name,
+            value,
+            coding,
+            source,
+        }
+    }
+
+    /// A caller-supplied parameter (already decoded), as a client adds the protocol
+    /// parameters.
+    #[must_use]
+    pub fn extra(name: &'a [u8], value: &'a [u8]) -> Self {
+        Self::new(name, value, Coding::Plain, Source::Extra)
+    }
+
+    /// The decoded name.
+    #[must_use]
+    pub fn name(&self) -> Decoded<'a> {
+        Decoded::new(self.name, self.coding)
+    }
+
+    /// The decoded value.
+    #[must_use]
+    pub fn value(&self) -> Decoded<'a> {
+        Decoded::new(self.value, self.coding)
+    }
+
+    /// Where it was found.
+    #[must_use]
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// Whether the (decoded) name starts with `oauth_`.
+    #[must_use]
+    pub fn is_protocol(&self) -> bool {
+        let mut d = self.name();
+        b"oauth_".iter().all(|&c| d.next() == Some(c))
+    }
+}

@@ -1,0 +1,295 @@
+//! `oauth1/*.json`: percent-encoding, Authorization headers, base strings, signing and
+//! verification.
+
+use core::cell::RefCell;
+
+use oauth1_sig::replay::{MemoryReplayCache, NonceKey, ReplayCache};
+use oauth1_sig::{
+    Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed, header,
+};
+use serde_json::{Value, json};
+
+use super::{Diff, bytes};
+
+fn text(v: impl Iterator<Item = u8>) -> String {
+    String::from_utf8_lossy(&v.collect::<Vec<u8>>()).into_owned()
+}
+
+pub(crate) fn percent_encode(case: &Value) -> Result<(), String> {
+    let input = match case.get("input_utf8_hex").and_then(Value::as_str) {
+        Some(hex) => (0..hex.len() / 2)
+            .map(|i| u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|e| e.to_string()))
+            .collect::<Result<Vec<u8>, _>>()?,
+        None => bytes(case, "input")?.to_vec(),
+    };
+    if case.get("expected").and_then(Value::as_str) == Some(&Encoded(&input).to_string()) {
+        Ok(())
+    } else {
+        Err(format!("got {}", Encoded(&input)))
+    }
+}
+
+pub(crate) fn authorization_header(case: &Value) -> Result<(), String> {
+    let expected = case.get("expected").ok_or("no expected")?;
+    let got = match header::parse(bytes(case, "header")?) {
+        Ok(h) => json!({
+            "ok": true,
+            "realm": h.realm().map(|r| text(r.bytes())),
+            "params": h.params().map(|p| json!([text(p.name()), text(p.value())])).collect::<Vec<_>>(),
+        }),
+        Err(e) => json!({"ok": false, "error": e.kind()}),
+    };
+    let mut diff = Diff::default();
+    for (k, v) in got.as_object().into_iter().flatten() {
+        diff.eq(k, expected.get(k), Some(v));
+    }
+    diff.finish(expected)
+}
+
+/// The request of a vector (`method`, `url`, `headers`, `body`).
+struct Req {
+    method: Vec<u8>,
+    url: Vec<u8>,
+    authorization: Option<Vec<u8>>,
+    content_type: Option<Vec<u8>>,
+    body: Vec<u8>,
+    extra: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl Req {
+    fn from(v: &Value) -> Result<Self, String> {
+        let header = |name: &str| {
+            v.get("headers")
+                .and_then(Value::as_object)
+                .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)))
+                .and_then(|(_, v)| v.as_str())
+                .map(|s| s.as_bytes().to_vec())
+        };
+        let extra = v
+            .get("extra_params")
+            .and_then(Value::as_array)
+            .map(|list| {
+                list.iter()
+                    .filter_map(|p| {
+                        let p = p.as_array()?;
+                        Some((
+                            p.first()?.as_str()?.as_bytes().to_vec(),
+                            p.get(1)?.as_str()?.as_bytes().to_vec(),
+                        ))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Self {
+            method: bytes(v, "method")?.to_vec(),
+            url: bytes(v, "url")?.to_vec(),
+            authorization: header("Authorization"),
+            content_type: header("Content-Type"),
+            body: v
+                .get("body")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .as_bytes()
+                .to_vec(),
+            extra,
+        })
+    }
+
+    fn view(&self) -> Request<'_> {
+        Request {
+            method: &self.method,
+            url: &self.url,
+            authorization: self.authorization.as_deref(),
+            content_type: self.content_type.as_deref(),
+            body: &self.body,
+        }
+    }
+
+    fn extra(&self) -> Vec<Param<'_>> {
+        self.extra.iter().map(|(n, v)| Param::extra(n, v)).collect()
+    }
+}
+
+fn collect_string(f: impl FnOnce(&mut dyn FnMut(&[u8]))) -> String {
+    let mut out = Vec::new();
+    f(&mut |p: &[u8]| out.extend_from_slice(p));
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The error kind a non-verify vector expects: header errors by their own kind.
+fn plain_kind(e: Error) -> &'static str {
+    match e {
+        Error::MalformedHeader(h) => h.kind(),
+        other => other.kind(),
+    }
+}
+
+pub(crate) fn base_string(case: &Value) -> Result<(), String> {
+    let expected = case.get("expected").ok_or("no expected")?;
+    let req = Req::from(case.get("input").ok_or("no input")?)?;
+    let extra = req.extra();
+    let got = match Collected::<256>::new(&req.view(), &extra) {
+        Ok(c) => {
+            let pairs: Vec<Value> = c
+                .params()
+                .iter()
+                .map(|p| {
+                    json!([
+                        Encoded(&p.name().collect::<Vec<u8>>()).to_string(),
+                        Encoded(&p.value().collect::<Vec<u8>>()).to_string()
+                    ])
+                })
+                .collect();
+            json!({
+                "ok": true,
+                "base_string_uri": collect_string(|o| c.write_base_uri(o)),
+                "normalized_pairs": pairs,
+                "normalized_params": collect_string(|o| c.write_normalized(o)),
+                "base_string": collect_string(|o| c.write_base_string(o)),
+            })
+        }
+        Err(e) => json!({"ok": false, "error": plain_kind(e)}),
+    };
+    let mut diff = Diff::default();
+    for (k, v) in got.as_object().into_iter().flatten() {
+        diff.eq(k, expected.get(k), Some(v));
+    }
+    diff.finish(expected)
+}
+
+fn secrets(input: &Value) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
+    Ok((
+        bytes(input, "consumer_secret")?.to_vec(),
+        input
+            .get("token_secret")
+            .and_then(Value::as_str)
+            .map(|s| s.as_bytes().to_vec()),
+    ))
+}
+
+fn method(input: &Value) -> Result<Method, String> {
+    Method::from_name(bytes(input, "signature_method")?).ok_or_else(|| "unknown method".to_owned())
+}
+
+pub(crate) fn signature(case: &Value) -> Result<(), String> {
+    let expected = case.get("expected").ok_or("no expected")?;
+    let input = case.get("input").ok_or("no input")?;
+    let mut diff = Diff::default();
+    match case.get("kind").and_then(Value::as_str) {
+        Some("sign") => {
+            let (cs, ts) = secrets(input)?;
+            let s = Secrets {
+                consumer_secret: &cs,
+                token_secret: ts.as_deref(),
+            };
+            let key = Key::new(s);
+            let signing_key = collect_string(|o| s.write_key(o));
+            diff.eq(
+                "signing_key",
+                expected.get("signing_key").and_then(Value::as_str),
+                Some(signing_key.as_str()),
+            );
+            // Sign the given base string: a request is not needed for the MAC itself.
+            let sig =
+                oauth1_sig::sign_base_string(&key, method(input)?, bytes(input, "base_string")?);
+            diff.eq(
+                "signature",
+                expected.get("signature").and_then(Value::as_str),
+                Some(sig.as_str()),
+            );
+        }
+        Some("sign_request") => {
+            let (cs, ts) = secrets(input)?;
+            let key = Key::new(Secrets {
+                consumer_secret: &cs,
+                token_secret: ts.as_deref(),
+            });
+            let req = Req::from(input.get("request").ok_or("no request")?)?;
+            let extra = req.extra();
+            let got = match Collected::<256>::new(&req.view(), &extra) {
+                Ok(c) => json!({
+                    "ok": true,
+                    "base_string": collect_string(|o| c.write_base_string(o)),
+                    "signature": c.sign(&key, method(input)?).as_str(),
+                }),
+                Err(e) => json!({"ok": false, "error": plain_kind(e)}),
+            };
+            for (k, v) in got.as_object().into_iter().flatten() {
+                diff.eq(k, expected.get(k), Some(v));
+            }
+        }
+        Some("verify") => {
+            let (cs, ts) = secrets(input)?;
+            let key = Key::new(Secrets {
+                consumer_secret: &cs,
+                token_secret: ts.as_deref(),
+            });
+            let req = Req::from(input.get("request").ok_or("no request")?)?;
+            let p = input.get("policy");
+            let methods: Vec<Method> = match p
+                .and_then(|p| p.get("allowed_signature_methods"))
+                .and_then(Value::as_array)
+            {
+                Some(list) => list
+                    .iter()
+                    .filter_map(|m| Method::from_name(m.as_str()?.as_bytes()))
+                    .collect(),
+                None => Method::ALL.to_vec(),
+            };
+            let replay = RefCell::new(MemoryReplayCache::<64>::new());
+            let now = p.and_then(|p| p.get("now")).and_then(Value::as_u64);
+            let window = p
+                .and_then(|p| p.get("timestamp_window"))
+                .and_then(Value::as_u64)
+                .unwrap_or(900);
+            for seen in p
+                .and_then(|p| p.get("seen_nonces"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                let s = |k: &str| seen.get(k).and_then(Value::as_str).unwrap_or("").as_bytes();
+                let ts = seen
+                    .get("timestamp")
+                    .and_then(|t| t.as_u64().or_else(|| t.as_str()?.parse().ok()))
+                    .unwrap_or(0);
+                let key = NonceKey::from_bytes(s("consumer_key"), s("token"), ts, s("nonce"));
+                replay
+                    .insert_if_absent(&key, now.unwrap_or(ts), window)
+                    .map_err(|e| e.to_string())?;
+            }
+            let policy = Policy {
+                now,
+                timestamp_window: window,
+                methods: &methods,
+                require_token: p
+                    .and_then(|p| p.get("require_token"))
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                replay: Some(&replay),
+                ..Policy::default()
+            };
+            let result = Signed::<256>::parse(&req.view(), &policy)
+                .and_then(|s| s.verify(&key, &policy).map(|_| ()));
+            let mut got = json!({"valid": result.is_ok(), "error": result.err().map(Error::kind)});
+            if let Err(e) = result
+                && let Some(o) = got.as_object_mut()
+            {
+                match e {
+                    Error::MissingParam(name) => {
+                        o.insert("param".into(), json!(name));
+                    }
+                    Error::MalformedHeader(h) => {
+                        o.insert("detail".into(), json!(h.kind()));
+                    }
+                    _ => {}
+                }
+            }
+            for (k, v) in got.as_object().into_iter().flatten() {
+                diff.eq(k, expected.get(k), Some(v));
+            }
+        }
+        other => return Err(format!("unknown case kind {other:?}")),
+    }
+    diff.finish(expected)
+}
