@@ -84,6 +84,13 @@ impl<'a> Decoded<'a> {
         Self { raw, coding }
     }
 
+    /// The decoding of raw bytes under `coding` (check them first with [`check`]: unchecked
+    /// malformed escapes pass through as they are).
+    #[must_use]
+    pub fn from_raw(raw: &'a [u8], coding: Coding) -> Self {
+        Self::new(raw, coding)
+    }
+
     /// The raw bytes as they were on the wire.
     #[must_use]
     pub fn raw(&self) -> &'a [u8] {

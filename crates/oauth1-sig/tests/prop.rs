@@ -1,0 +1,110 @@
+//! Property tests: sign → verify, tampering, and the parsers on arbitrary bytes.
+
+use oauth1_sig::{Encoded, Key, Method, Param, Policy, Request, Secrets, Signed, header, sign};
+use proptest::prelude::*;
+
+fn text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            any::<char>(),
+            proptest::sample::select(vec!['&', '=', '+', '%', ' ', '~', '[', 'é', '/', '?', '#'])
+        ],
+        0..12,
+    )
+    .prop_map(|v| v.into_iter().collect())
+}
+
+/// A query string with the given decoded pairs, form-encoded.
+fn query(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(n, v)| format!("{}={}", Encoded(n.as_bytes()), Encoded(v.as_bytes())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn signed_header(method: Method, url: &str, key: &Key<'_>, nonce: &str) -> String {
+    let protocol = [
+        ("oauth_consumer_key", "ck"),
+        ("oauth_nonce", nonce),
+        ("oauth_signature_method", method.name()),
+        ("oauth_timestamp", "1700000000"),
+        ("oauth_token", "tok"),
+        ("oauth_version", "1.0"),
+    ];
+    let extra: Vec<Param<'_>> = protocol
+        .iter()
+        .map(|(n, v)| Param::extra(n.as_bytes(), v.as_bytes()))
+        .collect();
+    let req = Request {
+        method: b"GET",
+        url: url.as_bytes(),
+        ..Request::default()
+    };
+    let sig = sign(&req, &extra, key, method).unwrap();
+    let all: Vec<(&[u8], &[u8])> = protocol
+        .iter()
+        .map(|(n, v)| (n.as_bytes(), v.as_bytes()))
+        .chain([(&b"oauth_signature"[..], sig.as_bytes())])
+        .collect();
+    header::HeaderWriter::new(Some("r"), all.iter().copied()).to_string()
+}
+
+proptest! {
+    #[test]
+    fn signed_requests_verify(
+        pairs in proptest::collection::vec((text(), text()), 0..8),
+        cs in text(), ts in text(), nonce in "[A-Za-z0-9]{1,16}",
+        m in 0usize..3,
+    ) {
+        let method = Method::ALL[m];
+        let url = format!("https://Example.COM:443/p/a%20th?{}", query(&pairs));
+        let key = Key::new(Secrets { consumer_secret: cs.as_bytes(), token_secret: Some(ts.as_bytes()) });
+        let auth = signed_header(method, &url, &key, &nonce);
+        let req = Request { method: b"get", url: url.as_bytes(), authorization: Some(auth.as_bytes()), ..Request::default() };
+        let policy = Policy { now: Some(1_700_000_100), ..Policy::default() };
+        let signed = Signed::<64>::parse(&req, &policy).unwrap();
+        prop_assert!(signed.verify(&key, &policy).is_ok());
+        // Another secret fails.
+        let other = Key::new(Secrets { consumer_secret: b"x", token_secret: Some(ts.as_bytes()) });
+        prop_assert!(signed.verify(&other, &policy).is_err());
+    }
+
+    #[test]
+    fn any_changed_byte_fails(i in any::<prop::sample::Index>(), b in any::<u8>()) {
+        let url = "https://example.com/api?a=1&b=x%20y";
+        let key = Key::new(Secrets { consumer_secret: b"cs", token_secret: Some(b"ts") });
+        let auth = signed_header(Method::HmacSha1, url, &key, "abc");
+        let mut bytes = auth.into_bytes();
+        let at = i.index(bytes.len());
+        prop_assume!(bytes[at] != b);
+        bytes[at] = b;
+        let req = Request { method: b"GET", url: url.as_bytes(), authorization: Some(&bytes), ..Request::default() };
+        let policy = Policy::default();
+        let ok = Signed::<64>::parse(&req, &policy).and_then(|s| s.verify(&key, &policy)).is_ok();
+        // Only changes that decode to the same request may still verify: a different case of
+        // a %XX escape, or the spelling of the scheme or realm.
+        if ok {
+            let original = signed_header(Method::HmacSha1, url, &key, "abc").into_bytes();
+            let same_meaning = original[at].is_ascii_hexdigit() && bytes[at].is_ascii_hexdigit()
+                && original[at].eq_ignore_ascii_case(&bytes[at])
+                || at < 5
+                || original[at..].starts_with(b"r\"") || original[..at].ends_with(b"realm=\"");
+            prop_assert!(same_meaning, "changed byte {at} still verifies");
+        }
+    }
+
+    #[test]
+    fn parsers_never_panic(input in proptest::collection::vec(any::<u8>(), 0..200), url in proptest::collection::vec(any::<u8>(), 0..80)) {
+        if let Ok(h) = header::parse(&input) {
+            for p in h.params() {
+                let _ = p.name().count();
+                let _ = p.value().count();
+            }
+        }
+        let req = Request { method: &input, url: &url, authorization: Some(&input), content_type: Some(b"application/x-www-form-urlencoded"), body: &input };
+        let _ = Signed::<8>::parse(&req, &Policy::default());
+        let mut n = 0;
+        let _ = oauth1_sig::base_string(&req, &[], |p| n += p.len());
+    }
+}
