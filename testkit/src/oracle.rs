@@ -1,5 +1,5 @@
 //! Live reference implementations: WordPress's own PHP from the Debian packages `php-cli`,
-//! `php-uopz` and `wordpress`.
+//! `php-uopz` and `wordpress`, and Python's `oauthlib` from PyPI.
 //!
 //! A differential test asks [`php_wordpress`] for the oracle. When the oracle is required (the
 //! `CI` environment variable is set to anything but `false`/`0`, or `WP_AUTH_ORACLES=1`) and it
@@ -96,35 +96,102 @@ impl PhpWordPress {
     /// When PHP cannot start or exits unsuccessfully (the oracle is broken: the test fails).
     #[must_use]
     pub fn run(&self, script: &Path, input: &[u8]) -> String {
-        let mut child = Command::new(&self.php)
-            .arg("-d")
-            .arg("error_reporting=E_ALL")
-            .arg(script)
-            .arg(&self.wordpress)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.php.display()));
-        let mut stdin = child.stdin.take().expect("stdin is piped");
-        let input = input.to_vec();
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let out = child.wait_with_output().expect("PHP ran");
-        let written = writer.join().expect("writer thread");
-        assert!(
-            out.status.success() && written.is_ok(),
-            "PHP oracle {} failed ({}, input {written:?}):\n{}\n{}",
-            script.display(),
-            out.status,
-            String::from_utf8_lossy(&out.stderr),
-            String::from_utf8_lossy(&out.stdout)
-                .lines()
-                .rev()
-                .take(5)
-                .collect::<Vec<_>>()
-                .join("\n")
-        );
-        String::from_utf8(out.stdout).expect("oracle output is ASCII")
+        run_piped(
+            Command::new(&self.php)
+                .arg("-d")
+                .arg("error_reporting=E_ALL")
+                .arg(script)
+                .arg(&self.wordpress),
+            input,
+        )
+    }
+}
+
+/// Runs a command with `input` on standard input and returns its standard output.
+///
+/// # Panics
+/// When it cannot start or exits unsuccessfully (the oracle is broken: the test fails).
+fn run_piped(cmd: &mut Command, input: &[u8]) -> String {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("the oracle ran");
+    let written = writer.join().expect("writer thread");
+    assert!(
+        out.status.success() && written.is_ok(),
+        "oracle {cmd:?} failed ({}, input {written:?}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .rev()
+            .take(5)
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    String::from_utf8(out.stdout).expect("oracle output is UTF-8")
+}
+
+/// Python 3 with oauthlib (PyPI), the OAuth 1.0a peer.
+#[derive(Debug, Clone)]
+pub struct PythonOauthlib {
+    python: PathBuf,
+}
+
+/// Why the oauthlib peer cannot run, or `Ok` with it. `WP_AUTH_PYTHON` overrides the
+/// interpreter (default `python3`).
+///
+/// # Errors
+/// A sentence naming what is missing.
+pub fn probe_oauthlib() -> Result<PythonOauthlib, String> {
+    let python =
+        PathBuf::from(std::env::var_os("WP_AUTH_PYTHON").unwrap_or_else(|| "python3".into()));
+    let out = Command::new(&python)
+        .args(["-c", "import oauthlib; print(oauthlib.__version__)"])
+        .output()
+        .map_err(|e| format!("cannot run `{}` ({e})", python.display()))?;
+    if !out.status.success() {
+        return Err("Python lacks oauthlib: pip install oauthlib".into());
+    }
+    Ok(PythonOauthlib { python })
+}
+
+/// The oauthlib peer, or `None` (after a loud notice) when missing and not required.
+///
+/// # Panics
+/// When it is missing and [`required`] is true.
+#[must_use]
+pub fn oauthlib(test: &str) -> Option<PythonOauthlib> {
+    match probe_oauthlib() {
+        Ok(o) => Some(o),
+        Err(why) if required() => {
+            panic!(
+                "{test}: the oauthlib oracle is required here (CI / WP_AUTH_ORACLES) but cannot run: {why}"
+            )
+        }
+        Err(why) => {
+            eprintln!(
+                "\n*** SKIPPED {test}: {why}.\n*** pip install oauthlib (as .ci/run does) and run with WP_AUTH_ORACLES=1 to enforce.\n"
+            );
+            None
+        }
+    }
+}
+
+impl PythonOauthlib {
+    /// Runs a Python script with `input` on standard input; returns standard output.
+    ///
+    /// # Panics
+    /// When Python fails.
+    #[must_use]
+    pub fn run(&self, script: &Path, input: &[u8]) -> String {
+        run_piped(Command::new(&self.python).arg(script), input)
     }
 }
 

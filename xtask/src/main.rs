@@ -127,13 +127,19 @@ fn ci(args: &[String]) -> Result<(), String> {
     let fuzz_seconds: u64 = opt(args, "--fuzz-seconds")?.unwrap_or(10);
     let mut tally = Tally::default();
 
-    let oracle_missing = oracle::probe_php_wordpress().err();
-    let skip_notice = match (&oracle_missing, oracles) {
-        (Some(why), false) => Some(format!(
-            "*** ORACLE TESTS SKIPPED: {why}.\n*** Install php-cli, php-uopz and wordpress (see .ci/run) and run `cargo xtask ci --oracles` to enforce them."
-        )),
-        _ => None,
-    };
+    let missing: Vec<String> = [
+        oracle::probe_php_wordpress().err(),
+        oracle::probe_oauthlib().err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let skip_notice = (!missing.is_empty() && !oracles).then(|| {
+        format!(
+            "*** ORACLE TESTS SKIPPED: {}.\n*** Install what .ci/run installs (php-cli, php-uopz, wordpress; pip oauthlib) and run `cargo xtask ci --oracles` to enforce them.",
+            missing.join("; ")
+        )
+    });
     if let Some(n) = &skip_notice {
         eprintln!("\n{n}\n");
     }

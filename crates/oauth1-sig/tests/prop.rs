@@ -1,4 +1,5 @@
 //! Property tests: sign → verify, tampering, and the parsers on arbitrary bytes.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use oauth1_sig::{Encoded, Key, Method, Param, Policy, Request, Secrets, Signed, header, sign};
 use proptest::prelude::*;

@@ -1,7 +1,7 @@
 //! The replay cache under contention: many threads replaying the same nonces, and exactly one
 //! acceptance per nonce.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
 use oauth1_sig::Error;
