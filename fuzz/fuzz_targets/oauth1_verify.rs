@@ -22,7 +22,8 @@ fuzz_target!(|data: &[u8]| {
         now: Some(1_700_000_000),
         ..Policy::default()
     };
-    let Ok(signed) = Signed::<32>::parse(&req, &policy) else {
+    let mut buf = [oauth1_sig::Param::EMPTY; 32];
+    let Ok(signed) = Signed::parse(&req, &policy, &mut buf) else {
         return;
     };
     let key = Key::new(Secrets {

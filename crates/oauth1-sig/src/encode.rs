@@ -4,11 +4,44 @@ use core::fmt;
 
 use crate::Error;
 
+/// Byte classes: bit 0 unreserved, bit 1 allowed raw in a URL path.
+// Evaluated at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+pub(crate) const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        let unreserved = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        let path = unreserved
+            || matches!(
+                c,
+                b'!' | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+                    | b'%'
+            );
+        t[b] = (unreserved as u8) | ((path as u8) << 1);
+        b += 1;
+    }
+    t
+};
+
 /// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`.
 #[inline]
 #[must_use]
 pub fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
+    CLASS.get(usize::from(b)).is_some_and(|c| c & 1 != 0)
 }
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -175,7 +208,7 @@ pub fn check(raw: &[u8], coding: Coding) -> Result<(), Error> {
         i += 1;
     }
     let valid = if plain {
-        core::str::from_utf8(raw).is_ok()
+        raw.is_ascii() || core::str::from_utf8(raw).is_ok()
     } else {
         utf8_valid(Decoded::new(raw, coding))
     };

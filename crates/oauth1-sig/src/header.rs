@@ -268,7 +268,8 @@ impl<'a> Scanner<'a> {
             self.pos += 1;
         }
         let value = self.input.get(start..self.pos).unwrap_or_default();
-        if !realm && check(value, Coding::Header).is_err() {
+        // Only escapes can produce non-ASCII: without a `%` the value is plain ASCII.
+        if !realm && value.contains(&b'%') && check(value, Coding::Header).is_err() {
             return Err(HeaderError::InvalidUtf8);
         }
         self.pos += 1;
@@ -292,7 +293,55 @@ impl<'a> Scanner<'a> {
 }
 
 fn is_realm(name: &[u8]) -> bool {
-    Decoded::new(name, Coding::Header).eq_bytes(b"realm")
+    same_name(name, b"realm")
+}
+
+/// Receives a header's parameters as they are scanned.
+pub(crate) trait Sink<'a> {
+    /// Whether `name` repeats an earlier one; `earlier` is the list up to this element.
+    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8]) -> bool;
+    /// A parameter (not `realm`), raw.
+    fn push(&mut self, name: &'a [u8], value: &'a [u8]);
+}
+
+/// The standalone parser remembers up to 32 names on the stack, and beyond that finds
+/// repeats by re-scanning the earlier part of the header.
+struct Rescan<'a> {
+    names: heapless::Vec<&'a [u8], 32>,
+    overflow: bool,
+}
+
+impl<'a> Sink<'a> for Rescan<'a> {
+    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8]) -> bool {
+        if !self.overflow {
+            return self.names.iter().any(|n| same_name(n, name));
+        }
+        let mut s = Scanner {
+            input: earlier,
+            pos: 0,
+        };
+        while let Ok(Some(prev)) = s.element() {
+            if same_name(prev.name, name) {
+                return true;
+            }
+        }
+        false
+    }
+
+    fn push(&mut self, name: &'a [u8], _: &'a [u8]) {
+        if self.names.push(name).is_err() {
+            self.overflow = true;
+        }
+    }
+}
+
+/// Whether two raw header names decode to the same name.
+pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
+    if !a.contains(&b'%') && !b.contains(&b'%') {
+        a == b
+    } else {
+        Decoded::new(a, Coding::Header).eq(Decoded::new(b, Coding::Header))
+    }
 }
 
 /// Parses an `Authorization` header value with the OAuth scheme.
@@ -300,6 +349,20 @@ fn is_realm(name: &[u8]) -> bool {
 /// # Errors
 /// The first problem found scanning left to right, as a [`HeaderError`].
 pub fn parse(value: &[u8]) -> Result<AuthHeader<'_>, HeaderError> {
+    scan(
+        value,
+        &mut Rescan {
+            names: heapless::Vec::new(),
+            overflow: false,
+        },
+    )
+}
+
+/// One pass over the header, handing each parameter to `sink`.
+pub(crate) fn scan<'a>(
+    value: &'a [u8],
+    sink: &mut impl Sink<'a>,
+) -> Result<AuthHeader<'a>, HeaderError> {
     let mut s = Scanner {
         input: value,
         pos: 0,
@@ -329,22 +392,18 @@ pub fn parse(value: &[u8]) -> Result<AuthHeader<'_>, HeaderError> {
     loop {
         let before = s.pos;
         let Some(name) = s.next_name()? else { break };
-        // A repeat of any earlier name (compared decoded): re-scan what came before.
-        let mut earlier = Scanner {
-            input: list.get(..before).unwrap_or_default(),
-            pos: 0,
-        };
-        while let Ok(Some(prev)) = earlier.element() {
-            if Decoded::new(prev.name, Coding::Header).eq(Decoded::new(name, Coding::Header)) {
-                return Err(HeaderError::DuplicateParam);
-            }
-        }
         let is_realm = is_realm(name);
+        if (is_realm && realm.is_some())
+            || sink.is_duplicate(list.get(..before).unwrap_or_default(), name)
+        {
+            return Err(HeaderError::DuplicateParam);
+        }
         let v = s.value(is_realm)?;
         if is_realm {
             realm = Some(v);
         } else {
             count += 1;
+            sink.push(name, v);
         }
     }
     Ok(AuthHeader { list, realm, count })

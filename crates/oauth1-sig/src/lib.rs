@@ -145,7 +145,15 @@ pub struct Param<'a> {
     value: &'a [u8],
     coding: Coding,
     source: Source,
+    flags: u8,
 }
+
+/// The name is all unreserved: its raw, decoded and encoded forms are the same bytes.
+const NAME_SIMPLE: u8 = 1;
+/// The value is all unreserved.
+const VALUE_SIMPLE: u8 = 2;
+/// The name starts with `oauth_`.
+const PROTOCOL: u8 = 4;
 
 impl<'a> Param<'a> {
     /// An empty placeholder, for initialising parameter buffers.
@@ -154,14 +162,44 @@ impl<'a> Param<'a> {
         value: b"",
         coding: Coding::Plain,
         source: Source::Extra,
+        flags: NAME_SIMPLE | VALUE_SIMPLE,
     };
 
     pub(crate) fn new(name: &'a [u8], value: &'a [u8], coding: Coding, source: Source) -> Self {
+        let simple = |raw: &[u8]| raw.iter().all(|&b| encode::is_unreserved(b));
+        Self::with_simplicity(name, value, coding, source, simple(name), simple(value))
+    }
+
+    /// As [`Param::new`], with the caller's knowledge of which parts are all unreserved.
+    pub(crate) fn with_simplicity(
+        name: &'a [u8],
+        value: &'a [u8],
+        coding: Coding,
+        source: Source,
+        name_simple: bool,
+        value_simple: bool,
+    ) -> Self {
+        let mut flags = 0;
+        if name_simple {
+            flags |= NAME_SIMPLE;
+            if name.starts_with(b"oauth_") {
+                flags |= PROTOCOL;
+            }
+        } else {
+            let mut d = Decoded::new(name, coding);
+            if b"oauth_".iter().all(|&c| d.next() == Some(c)) {
+                flags |= PROTOCOL;
+            }
+        }
+        if value_simple {
+            flags |= VALUE_SIMPLE;
+        }
         Self {
             name,
             value,
             coding,
             source,
+            flags,
         }
     }
 
@@ -184,6 +222,28 @@ impl<'a> Param<'a> {
         Decoded::new(self.value, self.coding)
     }
 
+    /// Whether the decoded name is `wanted`.
+    #[must_use]
+    pub fn name_is(&self, wanted: &[u8]) -> bool {
+        if self.flags & NAME_SIMPLE != 0 {
+            self.name == wanted
+        } else {
+            self.name().eq_bytes(wanted)
+        }
+    }
+
+    pub(crate) fn name_simple(&self) -> bool {
+        self.flags & NAME_SIMPLE != 0
+    }
+
+    pub(crate) fn value_simple(&self) -> bool {
+        self.flags & VALUE_SIMPLE != 0
+    }
+
+    pub(crate) fn raw_name(&self) -> &'a [u8] {
+        self.name
+    }
+
     /// Where it was found.
     #[must_use]
     pub fn source(&self) -> Source {
@@ -193,7 +253,6 @@ impl<'a> Param<'a> {
     /// Whether the (decoded) name starts with `oauth_`.
     #[must_use]
     pub fn is_protocol(&self) -> bool {
-        let mut d = self.name();
-        b"oauth_".iter().all(|&c| d.next() == Some(c))
+        self.flags & PROTOCOL != 0
     }
 }

@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 use crate::encode::{Coding, Decoded, encode_to, is_unreserved};
 use crate::header::{self, HeaderError};
 use crate::replay::{NonceKey, ReplayCache};
-use crate::url::{RequestUrl, check_form, form_pairs, is_form};
+use crate::url::{RequestUrl, is_form, scan_form};
 use crate::{Error, Param, Source};
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -231,12 +231,6 @@ impl<M: Mac> Staged<'_, M> {
     }
 }
 
-/// Whether a raw part needs no decoding and no encoding: its bytes appear as they are.
-#[inline]
-fn is_simple(raw: &[u8]) -> bool {
-    raw.iter().all(|&b| is_unreserved(b))
-}
-
 /// The single percent-encoding of a decoded byte stream, byte by byte.
 fn encoded_bytes(d: Decoded<'_>) -> impl Iterator<Item = u8> + '_ {
     d.flat_map(|b| {
@@ -249,24 +243,47 @@ fn encoded_bytes(d: Decoded<'_>) -> impl Iterator<Item = u8> + '_ {
     })
 }
 
+/// Byte order of two slices, eight bytes at a time before falling back to `memcmp`: the
+/// parts being compared are short, where a library call costs more than the comparison.
+#[inline]
+fn cmp_bytes(a: &[u8], b: &[u8]) -> Ordering {
+    // The first eight bytes as a big-endian word, read straight from the slice (no copy
+    // through memory, which would stall on store forwarding).
+    let word = |s: &[u8]| match s.first_chunk::<8>() {
+        Some(w) => u64::from_be_bytes(*w),
+        None => {
+            let w = s.iter().fold(0u64, |w, &b| (w << 8) | u64::from(b));
+            // Left-align: shorter parts compare as if padded with zero bytes.
+            w.checked_shl(8 * (8 - s.len() as u32)).unwrap_or(0)
+        }
+    };
+    // Zero padding is safe: the bytes compared here are unreserved characters, never 0.
+    match word(a).cmp(&word(b)) {
+        Ordering::Equal if a.len() > 8 && b.len() > 8 => a.get(8..).cmp(&b.get(8..)),
+        Ordering::Equal => a.len().cmp(&b.len()),
+        other => other,
+    }
+}
+
 /// Orders two parameter parts by their encoded form.
-fn cmp_encoded(a: Decoded<'_>, b: Decoded<'_>) -> Ordering {
-    if is_simple(a.raw()) && is_simple(b.raw()) {
-        a.raw().cmp(b.raw())
+#[inline]
+fn cmp_encoded(a: Decoded<'_>, a_simple: bool, b: Decoded<'_>, b_simple: bool) -> Ordering {
+    if a_simple && b_simple {
+        cmp_bytes(a.raw(), b.raw())
     } else {
         encoded_bytes(a).cmp(encoded_bytes(b))
     }
 }
 
 fn cmp_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
-    cmp_encoded(a.name(), b.name()).then_with(|| cmp_encoded(a.value(), b.value()))
+    cmp_encoded(a.name(), a.name_simple(), b.name(), b.name_simple())
+        .then_with(|| cmp_encoded(a.value(), a.value_simple(), b.value(), b.value_simple()))
 }
 
 /// Streams `enc(enc(part))`: the part as it stands in the base string's parameter section.
-fn double_encoded(d: Decoded<'_>, out: &mut impl FnMut(&[u8])) {
-    let raw = d.raw();
-    if is_simple(raw) {
-        out(raw);
+fn double_encoded(d: Decoded<'_>, simple: bool, out: &mut impl FnMut(&[u8])) {
+    if simple {
+        out(d.raw());
         return;
     }
     for b in d {
@@ -278,93 +295,167 @@ fn double_encoded(d: Decoded<'_>, out: &mut impl FnMut(&[u8])) {
     }
 }
 
-/// A request's parameters, collected and sorted, with its URL: everything the signature
-/// covers. `N` bounds the number of parameters (no allocation).
-#[derive(Clone, Debug)]
-pub struct Collected<'a, const N: usize> {
+/// Streams `enc(part)`.
+fn encode_to_decoded(d: Decoded<'_>, simple: bool, out: &mut impl FnMut(&[u8])) {
+    if simple {
+        out(d.raw());
+        return;
+    }
+    for b in d {
+        if is_unreserved(b) {
+            out(&[b]);
+        } else {
+            out(&[b'%', hex_hi(b), hex_lo(b)]);
+        }
+    }
+}
+
+/// Header parameters go straight into the caller's buffer; repeats are found among those
+/// already there.
+struct HeaderSink<'a, 'b> {
+    buf: &'b mut [Param<'a>],
+    start: usize,
+    len: usize,
+    overflow: bool,
+}
+
+impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
+    fn is_duplicate(&self, _earlier: &'a [u8], name: &'a [u8]) -> bool {
+        let earlier = self.buf.get(self.start..self.len).unwrap_or_default();
+        if name.contains(&b'%') {
+            earlier
+                .iter()
+                .any(|p| header::same_name(p.raw_name(), name))
+        } else {
+            // A name without escapes equals only the same raw bytes or an escaped spelling.
+            earlier.iter().any(|p| {
+                if p.name_simple() {
+                    p.raw_name() == name
+                } else {
+                    p.name_is(name)
+                }
+            })
+        }
+    }
+
+    fn push(&mut self, name: &'a [u8], value: &'a [u8]) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = Param::new(name, value, Coding::Header, Source::Header);
+                self.len += 1;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
+/// A request's parameters, collected and sorted in the caller's buffer, with its URL:
+/// everything the signature covers.
+#[derive(Debug)]
+pub struct Collected<'a, 'b> {
     method: &'a [u8],
     url: RequestUrl<'a>,
-    params: [Param<'a>; N],
-    len: usize,
+    params: &'b mut [Param<'a>],
     /// The received `oauth_signature`, if any.
     signature: Option<Param<'a>>,
-    /// Which sources hold protocol parameters.
+    /// How many `oauth_signature` parameters were sent.
+    signatures: usize,
+    /// Which sources hold protocol parameters: query, header, body.
     protocol_sources: [bool; 3],
 }
 
-impl<'a, const N: usize> Collected<'a, N> {
+impl<'a, 'b> Collected<'a, 'b> {
     /// Collects (RFC 5849 §3.4.1.3.1) and sorts (§3.4.1.3.2) the parameters of a request plus
-    /// the caller's `extra` ones, `oauth_signature` excluded.
+    /// the caller's `extra` ones into `buf`, `oauth_signature` set apart.
     ///
     /// # Errors
-    /// A malformed OAuth header, URL, query or form body, or more than `N` parameters.
-    pub fn new(req: &Request<'a>, extra: &[Param<'a>]) -> Result<Self, Error> {
-        let header = match req.authorization.map(header::parse) {
-            None | Some(Err(HeaderError::UnsupportedScheme | HeaderError::EmptyHeader)) => None,
-            Some(Err(e)) => return Err(Error::MalformedHeader(e)),
-            Some(Ok(h)) => Some(h),
+    /// A malformed OAuth header, URL, query or form body, or more parameters than `buf` holds
+    /// ([`Error::TooManyParams`]).
+    pub fn new(
+        req: &Request<'a>,
+        extra: &[Param<'a>],
+        buf: &'b mut [Param<'a>],
+    ) -> Result<Self, Error> {
+        let mut sink = HeaderSink {
+            buf,
+            start: 0,
+            len: 0,
+            overflow: false,
         };
+        match req.authorization.map(|h| header::scan(h, &mut sink)) {
+            None | Some(Err(HeaderError::UnsupportedScheme | HeaderError::EmptyHeader)) => {}
+            Some(Err(e)) => return Err(Error::MalformedHeader(e)),
+            Some(Ok(_)) => {}
+        }
+        let HeaderSink {
+            buf, len, overflow, ..
+        } = sink;
+        if overflow {
+            return Err(Error::TooManyParams);
+        }
         let url = RequestUrl::parse(req.url)?;
-        if let Some(q) = url.query() {
-            check_form(q)?;
-        }
         let body = req.content_type.filter(|ct| is_form(ct)).map(|_| req.body);
-        if let Some(b) = body {
-            check_form(b)?;
+        let mut n = len;
+        for (text, source) in [(url.query(), Source::Query), (body, Source::Body)] {
+            let Some(text) = text else { continue };
+            scan_form(text, |name, value, ns, vs| {
+                *buf.get_mut(n).ok_or(Error::TooManyParams)? =
+                    Param::with_simplicity(name, value, Coding::Form, source, ns, vs);
+                n += 1;
+                Ok(())
+            })?;
         }
-        let mut c = Self {
+        for p in extra {
+            *buf.get_mut(n).ok_or(Error::TooManyParams)? = *p;
+            n += 1;
+        }
+        // Protocol parameters' locations, and `oauth_signature` set apart.
+        let mut protocol_sources = [false; 3];
+        let mut signature = None;
+        let mut signatures = 0;
+        let mut kept = 0;
+        for i in 0..n {
+            let Some(&p) = buf.get(i) else { break };
+            if p.is_protocol() {
+                let slot = match p.source() {
+                    Source::Query => 0,
+                    Source::Header => 1,
+                    Source::Body => 2,
+                    Source::Extra => 3,
+                };
+                if let Some(seen) = protocol_sources.get_mut(slot) {
+                    *seen = true;
+                }
+                if p.name_is(b"oauth_signature") {
+                    signature.get_or_insert(p);
+                    signatures += 1;
+                    continue;
+                }
+            }
+            if let Some(slot) = buf.get_mut(kept) {
+                *slot = p;
+            }
+            kept += 1;
+        }
+        let params = buf.get_mut(..kept).unwrap_or_default();
+        // Clients often send parameters in order already: then one pass is enough.
+        if !params.is_sorted_by(|a, b| cmp_params(a, b).is_le()) {
+            params.sort_unstable_by(cmp_params);
+        }
+        Ok(Self {
             method: req.method,
             url,
-            params: [Param::EMPTY; N],
-            len: 0,
-            signature: None,
-            protocol_sources: [false; 3],
-        };
-        let query = url
-            .query()
-            .into_iter()
-            .flat_map(form_pairs)
-            .map(|(n, v)| Param::new(n, v, Coding::Form, Source::Query));
-        let body_params = body
-            .into_iter()
-            .flat_map(form_pairs)
-            .map(|(n, v)| Param::new(n, v, Coding::Form, Source::Body));
-        let header_params = header.iter().flat_map(|h| h.params());
-        for p in query
-            .chain(header_params)
-            .chain(body_params)
-            .chain(extra.iter().copied())
-        {
-            let slot = match p.source {
-                Source::Query => 0,
-                Source::Header => 1,
-                Source::Body => 2,
-                Source::Extra => 3,
-            };
-            if p.is_protocol()
-                && let Some(seen) = c.protocol_sources.get_mut(slot)
-            {
-                *seen = true;
-            }
-            if p.name().eq_bytes(b"oauth_signature") {
-                c.signature.get_or_insert(p);
-                continue;
-            }
-            *c.params.get_mut(c.len).ok_or(Error::TooManyParams)? = p;
-            c.len += 1;
-        }
-        c.params_mut().sort_unstable_by(cmp_params);
-        Ok(c)
-    }
-
-    fn params_mut(&mut self) -> &mut [Param<'a>] {
-        self.params.get_mut(..self.len).unwrap_or_default()
+            params,
+            signature,
+            signatures,
+            protocol_sources,
+        })
     }
 
     /// The sorted parameters (without `oauth_signature`).
     #[must_use]
     pub fn params(&self) -> &[Param<'a>] {
-        self.params.get(..self.len).unwrap_or_default()
+        self.params
     }
 
     /// The received `oauth_signature` parameter.
@@ -376,7 +467,7 @@ impl<'a, const N: usize> Collected<'a, N> {
     /// The first parameter with this (decoded) name, `oauth_signature` excluded.
     #[must_use]
     pub fn get(&self, name: &[u8]) -> Option<&Param<'a>> {
-        self.params().iter().find(|p| p.name().eq_bytes(name))
+        self.params.iter().find(|p| p.name_is(name))
     }
 
     /// Streams the base string URI (not yet encoded for the base string).
@@ -386,13 +477,13 @@ impl<'a, const N: usize> Collected<'a, N> {
 
     /// Streams the normalised parameter string `name=value&…` (each part encoded once).
     pub fn write_normalized(&self, mut out: impl FnMut(&[u8])) {
-        for (i, p) in self.params().iter().enumerate() {
+        for (i, p) in self.params.iter().enumerate() {
             if i > 0 {
                 out(b"&");
             }
-            encode_to_decoded(p.name(), &mut out);
+            encode_to_decoded(p.name(), p.name_simple(), &mut out);
             out(b"=");
-            encode_to_decoded(p.value(), &mut out);
+            encode_to_decoded(p.value(), p.value_simple(), &mut out);
         }
     }
 
@@ -409,13 +500,13 @@ impl<'a, const N: usize> Collected<'a, N> {
         out(b"&");
         self.url.write_base_uri(|piece| encode_to(piece, &mut out));
         out(b"&");
-        for (i, p) in self.params().iter().enumerate() {
+        for (i, p) in self.params.iter().enumerate() {
             if i > 0 {
                 out(b"%26");
             }
-            double_encoded(p.name(), &mut out);
+            double_encoded(p.name(), p.name_simple(), &mut out);
             out(b"%3D");
-            double_encoded(p.value(), &mut out);
+            double_encoded(p.value(), p.value_simple(), &mut out);
         }
     }
 
@@ -475,21 +566,6 @@ fn sign_with(
     out
 }
 
-fn encode_to_decoded(d: Decoded<'_>, out: &mut impl FnMut(&[u8])) {
-    let raw = d.raw();
-    if is_simple(raw) {
-        out(raw);
-        return;
-    }
-    for b in d {
-        if is_unreserved(b) {
-            out(&[b]);
-        } else {
-            out(&[b'%', hex_hi(b), hex_lo(b)]);
-        }
-    }
-}
-
 /// Streams the signature base string of a request (for debugging or logging; verification
 /// never builds it).
 ///
@@ -500,7 +576,8 @@ pub fn base_string(
     extra: &[Param<'_>],
     out: impl FnMut(&[u8]),
 ) -> Result<(), Error> {
-    Collected::<64>::new(req, extra)?.write_base_string(out);
+    let mut buf = [Param::EMPTY; 64];
+    Collected::new(req, extra, &mut buf)?.write_base_string(out);
     Ok(())
 }
 
@@ -515,7 +592,8 @@ pub fn sign(
     key: &Key<'_>,
     method: Method,
 ) -> Result<Signature, Error> {
-    Ok(Collected::<64>::new(req, extra)?.sign(key, method))
+    let mut buf = [Param::EMPTY; 64];
+    Ok(Collected::new(req, extra, &mut buf)?.sign(key, method))
 }
 
 /// The server's rules beyond the signature itself.
@@ -563,9 +641,9 @@ impl Default for Policy<'_> {
 /// A request whose protocol parameters passed every check before the signature (RFC 5849
 /// §3.5 and the policy). Look up the secrets by [`Signed::consumer_key`] (and
 /// [`Signed::token`]), then call [`Signed::verify`].
-#[derive(Clone, Debug)]
-pub struct Signed<'a, const N: usize = 64> {
-    collected: Collected<'a, N>,
+#[derive(Debug)]
+pub struct Signed<'a, 'b> {
+    collected: Collected<'a, 'b>,
     method: Method,
     https: bool,
     timestamp: Option<u64>,
@@ -601,7 +679,7 @@ fn parse_timestamp(d: Decoded<'_>) -> Result<u64, Error> {
     Ok(v)
 }
 
-impl<'a, const N: usize> Signed<'a, N> {
+impl<'a, 'b> Signed<'a, 'b> {
     /// Collects the parameters and runs RFC 5849's checks in order: header syntax, URL and
     /// form decoding, protocol parameters in one location only and not repeated, required
     /// parameters, `oauth_version`, the signature method, the timestamp (and the window when
@@ -609,25 +687,24 @@ impl<'a, const N: usize> Signed<'a, N> {
     ///
     /// # Errors
     /// The first failing check.
-    pub fn parse(req: &Request<'a>, policy: &Policy<'_>) -> Result<Self, Error> {
-        let collected = Collected::<N>::new(req, &[])?;
+    pub fn parse(
+        req: &Request<'a>,
+        policy: &Policy<'_>,
+        buf: &'b mut [Param<'a>],
+    ) -> Result<Self, Error> {
+        let collected = Collected::new(req, &[], buf)?;
         if collected.protocol_sources.iter().filter(|&&s| s).count() > 1 {
             return Err(Error::OauthParamsInMultipleLocations);
         }
-        let protocol = || {
-            collected
+        // Sorted by name, repeats of a protocol parameter are neighbours (and, being in one
+        // location, from the same source).
+        if collected.signatures > 1
+            || collected
                 .params()
-                .iter()
-                .chain(collected.signature.iter())
-                .filter(|p| p.is_protocol())
-        };
-        for (i, a) in protocol().enumerate() {
-            if protocol()
-                .take(i)
-                .any(|b| b.source == a.source && b.name().eq(a.name()))
-            {
-                return Err(Error::DuplicateProtocolParam);
-            }
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a.is_protocol() && a.source() == b.source() && cmp_encoded(a.name(), a.name_simple(), b.name(), b.name_simple()).is_eq()))
+        {
+            return Err(Error::DuplicateProtocolParam);
         }
         let find = |name: &[u8]| collected.get(name);
         if find(b"oauth_consumer_key").is_none() {
@@ -715,7 +792,7 @@ impl<'a, const N: usize> Signed<'a, N> {
 
     /// The collected, sorted parameters and URL.
     #[must_use]
-    pub fn collected(&self) -> &Collected<'a, N> {
+    pub fn collected(&self) -> &Collected<'a, 'b> {
         &self.collected
     }
 

@@ -1,7 +1,7 @@
 //! The request URL: the base string URI (RFC 5849 §3.4.1.2) and the query.
 
 use crate::Error;
-use crate::encode::{Coding, check, is_unreserved};
+use crate::encode::{Coding, check};
 
 /// A request URL split as the signature needs it, borrowed from the URL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +19,9 @@ fn bad_host_byte(b: u8) -> bool {
 }
 
 fn path_byte_ok(b: u8) -> bool {
-    is_unreserved(b) || b"!$&'()*+,;=:@/%".contains(&b)
+    crate::encode::CLASS
+        .get(usize::from(b))
+        .is_some_and(|c| c & 2 != 0)
 }
 
 impl<'a> RequestUrl<'a> {
@@ -227,4 +229,70 @@ pub fn is_form(content_type: &[u8]) -> bool {
     media
         .trim_ascii()
         .eq_ignore_ascii_case(b"application/x-www-form-urlencoded")
+}
+
+/// One pass over a query or form body: splits the pairs, validates them, and hands each to
+/// `push` with what the pass learnt (whether name and value are all unreserved), so the bytes
+/// of a plain pair are looked at once.
+///
+/// # Errors
+/// [`Error::BadPercentEncoding`] or [`Error::InvalidUtf8`] from a pair, or `push`'s error.
+pub(crate) fn scan_form<'a>(
+    s: &'a [u8],
+    mut push: impl FnMut(&'a [u8], &'a [u8], bool, bool) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let mut i = 0;
+    while i < s.len() {
+        let start = i;
+        let mut eq = None;
+        // Bit 0 of CLASS is "unreserved"; a part is simple when every byte has it.
+        let (mut name_simple, mut value_simple) = (true, true);
+        // Unreserved bytes (the common case) take one table lookup and no branch.
+        let mut simple = true;
+        while let Some(&b) = s.get(i) {
+            let class = crate::encode::CLASS
+                .get(usize::from(b))
+                .copied()
+                .unwrap_or(0);
+            if class & 1 == 0 {
+                if b == b'&' {
+                    break;
+                }
+                if b == b'=' && eq.is_none() {
+                    name_simple = simple;
+                    simple = true;
+                    eq = Some(i);
+                    i += 1;
+                    continue;
+                }
+                simple = false;
+            }
+            i += 1;
+        }
+        if eq.is_some() {
+            value_simple = simple;
+        } else {
+            name_simple = simple;
+        }
+        let piece = s.get(start..i).unwrap_or_default();
+        i += 1;
+        if piece.is_empty() {
+            continue;
+        }
+        let (name, value) = match eq {
+            Some(e) => (
+                s.get(start..e).unwrap_or_default(),
+                s.get(e + 1..start + piece.len()).unwrap_or_default(),
+            ),
+            None => (piece, &b""[..]),
+        };
+        if !name_simple {
+            check(name, Coding::Form)?;
+        }
+        if !value_simple {
+            check(value, Coding::Form)?;
+        }
+        push(name, value, name_simple, value_simple)?;
+    }
+    Ok(())
 }

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use oauth1_sig::{Collected, Encoded, Error, Key, Method, Policy, Request, Secrets, Signed};
+use oauth1_sig::{Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed};
 use serde_json::{Value, json};
 use wp_testkit::oracle::{ALNUM, Rng, oauthlib};
 
@@ -167,7 +167,8 @@ fn oauthlib_peer_agrees() {
             body: c.body.as_deref().unwrap_or("").as_bytes(),
         };
         let mut problems = Vec::new();
-        match Collected::<64>::new(&req, &[]) {
+        let mut buf = [Param::EMPTY; 64];
+        match Collected::new(&req, &[], &mut buf) {
             Ok(col) => {
                 let mut ours = Vec::new();
                 col.write_base_string(|p| ours.extend_from_slice(p));
@@ -188,8 +189,8 @@ fn oauthlib_peer_agrees() {
             plaintext_requires_https: true,
             ..Policy::default()
         };
-        let verdict =
-            Signed::<64>::parse(&req, &policy).and_then(|s| s.verify(&key, &policy).map(|_| ()));
+        let verdict = Signed::parse(&req, &policy, &mut [Param::EMPTY; 64])
+            .and_then(|s| s.verify(&key, &policy).map(|_| ()));
         if let Err(e) = verdict {
             problems.push(format!("our verify of oauthlib's request: {e}"));
         }
@@ -200,7 +201,8 @@ fn oauthlib_peer_agrees() {
                 consumer_secret: b"another",
                 token_secret: None,
             });
-            Signed::<64>::parse(&req, &policy).and_then(|s| s.verify(&other, &policy).map(|_| ()))
+            Signed::parse(&req, &policy, &mut [Param::EMPTY; 64])
+                .and_then(|s| s.verify(&other, &policy).map(|_| ()))
         } else {
             let tampered_url = if c.url.contains('?') {
                 format!("{}&zz=1", c.url)
@@ -211,7 +213,7 @@ fn oauthlib_peer_agrees() {
                 url: tampered_url.as_bytes(),
                 ..req
             };
-            Signed::<64>::parse(&tampered, &policy)
+            Signed::parse(&tampered, &policy, &mut [Param::EMPTY; 64])
                 .and_then(|s| s.verify(&key, &policy).map(|_| ()))
         };
         if verdict != Err(Error::InvalidSignature) {

@@ -128,7 +128,8 @@ pub(crate) fn base_string(case: &Value) -> Result<(), String> {
     let expected = case.get("expected").ok_or("no expected")?;
     let req = Req::from(case.get("input").ok_or("no input")?)?;
     let extra = req.extra();
-    let got = match Collected::<256>::new(&req.view(), &extra) {
+    let mut buf = vec![Param::EMPTY; 256];
+    let got = match Collected::new(&req.view(), &extra, &mut buf) {
         Ok(c) => {
             let pairs: Vec<Value> = c
                 .params()
@@ -206,7 +207,8 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             });
             let req = Req::from(input.get("request").ok_or("no request")?)?;
             let extra = req.extra();
-            let got = match Collected::<256>::new(&req.view(), &extra) {
+            let mut buf = vec![Param::EMPTY; 256];
+            let got = match Collected::new(&req.view(), &extra, &mut buf) {
                 Ok(c) => json!({
                     "ok": true,
                     "base_string": collect_string(|o| c.write_base_string(o)),
@@ -269,7 +271,8 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                 replay: Some(&replay),
                 ..Policy::default()
             };
-            let result = Signed::<256>::parse(&req.view(), &policy)
+            let mut buf = vec![Param::EMPTY; 256];
+            let result = Signed::parse(&req.view(), &policy, &mut buf)
                 .and_then(|s| s.verify(&key, &policy).map(|_| ()));
             let mut got = json!({"valid": result.is_ok(), "error": result.err().map(Error::kind)});
             if let Err(e) = result
