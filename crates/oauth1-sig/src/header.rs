@@ -240,6 +240,12 @@ impl<'a> Scanner<'a> {
         self.pos += 1;
         let start = self.pos;
         loop {
+            if !realm {
+                // The common case: a run of unreserved characters, one table lookup each.
+                while self.peek().is_some_and(is_unreserved) {
+                    self.pos += 1;
+                }
+            }
             let Some(b) = self.peek() else {
                 return Err(HeaderError::UnterminatedQuote);
             };

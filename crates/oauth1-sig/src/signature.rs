@@ -341,7 +341,16 @@ impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
     fn push(&mut self, name: &'a [u8], value: &'a [u8]) {
         match self.buf.get_mut(self.len) {
             Some(slot) => {
-                *slot = Param::new(name, value, Coding::Header, Source::Header);
+                // The scanner let through only unreserved characters and `%XX`: a part without
+                // `%` is plain.
+                *slot = Param::with_simplicity(
+                    name,
+                    value,
+                    Coding::Header,
+                    Source::Header,
+                    !name.contains(&b'%'),
+                    !value.contains(&b'%'),
+                );
                 self.len += 1;
             }
             None => self.overflow = true,
