@@ -299,7 +299,8 @@ impl<'a> Scanner<'a> {
 }
 
 fn is_realm(name: &[u8]) -> bool {
-    same_name(name, b"realm")
+    name == b"realm"
+        || (name.contains(&b'%') && Decoded::new(name, Coding::Header).eq_bytes(b"realm"))
 }
 
 /// Receives a header's parameters as they are scanned.
@@ -313,14 +314,18 @@ pub(crate) trait Sink<'a> {
 /// The standalone parser remembers up to 32 names on the stack, and beyond that finds
 /// repeats by re-scanning the earlier part of the header.
 struct Rescan<'a> {
-    names: heapless::Vec<&'a [u8], 32>,
+    names: heapless::Vec<(&'a [u8], bool), 32>,
     overflow: bool,
 }
 
 impl<'a> Sink<'a> for Rescan<'a> {
     fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8]) -> bool {
         if !self.overflow {
-            return self.names.iter().any(|n| same_name(n, name));
+            let escaped = name.contains(&b'%');
+            return self
+                .names
+                .iter()
+                .any(|&(n, e)| same_name_known(n, e, name, escaped));
         }
         let mut s = Scanner {
             input: earlier,
@@ -335,18 +340,27 @@ impl<'a> Sink<'a> for Rescan<'a> {
     }
 
     fn push(&mut self, name: &'a [u8], _: &'a [u8]) {
-        if self.names.push(name).is_err() {
+        if self.names.push((name, name.contains(&b'%'))).is_err() {
             self.overflow = true;
         }
     }
 }
 
-/// Whether two raw header names decode to the same name.
+/// Whether two raw header names decode to the same name. Names hold only unreserved
+/// characters and `%XX`, so equal bytes are equal names, and a name without `%` can only equal
+/// another spelling if that one has an escape.
 pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
-    if !a.contains(&b'%') && !b.contains(&b'%') {
-        a == b
-    } else {
+    a == b
+        || ((a.contains(&b'%') || b.contains(&b'%'))
+            && Decoded::new(a, Coding::Header).eq(Decoded::new(b, Coding::Header)))
+}
+
+/// [`same_name`] when whether each has an escape is already known.
+fn same_name_known(a: &[u8], a_escaped: bool, b: &[u8], b_escaped: bool) -> bool {
+    if a_escaped || b_escaped {
         Decoded::new(a, Coding::Header).eq(Decoded::new(b, Coding::Header))
+    } else {
+        a == b
     }
 }
 

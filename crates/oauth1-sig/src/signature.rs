@@ -322,20 +322,14 @@ struct HeaderSink<'a, 'b> {
 impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
     fn is_duplicate(&self, _earlier: &'a [u8], name: &'a [u8]) -> bool {
         let earlier = self.buf.get(self.start..self.len).unwrap_or_default();
-        if name.contains(&b'%') {
-            earlier
-                .iter()
-                .any(|p| header::same_name(p.raw_name(), name))
-        } else {
-            // A name without escapes equals only the same raw bytes or an escaped spelling.
-            earlier.iter().any(|p| {
-                if p.name_simple() {
-                    p.raw_name() == name
-                } else {
-                    p.name_is(name)
-                }
-            })
-        }
+        let escaped = name.contains(&b'%');
+        earlier.iter().any(|p| {
+            if escaped || !p.name_simple() {
+                header::same_name(p.raw_name(), name)
+            } else {
+                p.raw_name() == name
+            }
+        })
     }
 
     fn push(&mut self, name: &'a [u8], value: &'a [u8]) {

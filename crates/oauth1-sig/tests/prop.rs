@@ -68,7 +68,8 @@ proptest! {
         let signed = Signed::parse(&req, &policy, &mut buf).unwrap();
         prop_assert!(signed.verify(&key, &policy).is_ok());
         // Another secret fails.
-        let other = Key::new(Secrets { consumer_secret: b"x", token_secret: Some(ts.as_bytes()) });
+        let other_cs = format!("{cs}x");
+        let other = Key::new(Secrets { consumer_secret: other_cs.as_bytes(), token_secret: Some(ts.as_bytes()) });
         prop_assert!(signed.verify(&other, &policy).is_err());
     }
 
