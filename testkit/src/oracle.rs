@@ -282,6 +282,25 @@ impl Rng {
     }
 }
 
+/// Fails the test when any case disagreed with the oracle, naming the seed that replays the
+/// run and the first few disagreements.
+///
+/// # Panics
+/// When `failures` is not empty.
+pub fn assert_agreement(what: &str, failures: &[String], total: usize, seed: u64) {
+    assert!(
+        failures.is_empty(),
+        "{} of {total} {what} (seed {seed}, replay with WP_AUTH_ORACLE_SEED); first ones:\n{}",
+        failures.len(),
+        failures
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
 /// `[A-Za-z0-9]`, WordPress's password and token alphabet.
 pub const ALNUM: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 

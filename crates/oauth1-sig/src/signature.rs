@@ -280,8 +280,9 @@ fn cmp_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
         .then_with(|| cmp_encoded(a.value(), a.value_simple(), b.value(), b.value_simple()))
 }
 
-/// Streams `enc(enc(part))`: the part as it stands in the base string's parameter section.
-fn double_encoded(d: Decoded<'_>, simple: bool, out: &mut impl FnMut(&[u8])) {
+/// Streams `enc(part)`, or with `twice` `enc(enc(part))` (the part as it stands in the base
+/// string's parameter section: the first encoding's `%` becomes `%25`).
+fn encode_decoded(d: Decoded<'_>, simple: bool, twice: bool, out: &mut impl FnMut(&[u8])) {
     if simple {
         out(d.raw());
         return;
@@ -289,21 +290,8 @@ fn double_encoded(d: Decoded<'_>, simple: bool, out: &mut impl FnMut(&[u8])) {
     for b in d {
         if is_unreserved(b) {
             out(&[b]);
-        } else {
+        } else if twice {
             out(&[b'%', b'2', b'5', hex_hi(b), hex_lo(b)]);
-        }
-    }
-}
-
-/// Streams `enc(part)`.
-fn encode_to_decoded(d: Decoded<'_>, simple: bool, out: &mut impl FnMut(&[u8])) {
-    if simple {
-        out(d.raw());
-        return;
-    }
-    for b in d {
-        if is_unreserved(b) {
-            out(&[b]);
         } else {
             out(&[b'%', hex_hi(b), hex_lo(b)]);
         }
@@ -484,9 +472,9 @@ impl<'a, 'b> Collected<'a, 'b> {
             if i > 0 {
                 out(b"&");
             }
-            encode_to_decoded(p.name(), p.name_simple(), &mut out);
+            encode_decoded(p.name(), p.name_simple(), false, &mut out);
             out(b"=");
-            encode_to_decoded(p.value(), p.value_simple(), &mut out);
+            encode_decoded(p.value(), p.value_simple(), false, &mut out);
         }
     }
 
@@ -507,9 +495,9 @@ impl<'a, 'b> Collected<'a, 'b> {
             if i > 0 {
                 out(b"%26");
             }
-            double_encoded(p.name(), p.name_simple(), &mut out);
+            encode_decoded(p.name(), p.name_simple(), true, &mut out);
             out(b"%3D");
-            double_encoded(p.value(), p.value_simple(), &mut out);
+            encode_decoded(p.value(), p.value_simple(), true, &mut out);
         }
     }
 

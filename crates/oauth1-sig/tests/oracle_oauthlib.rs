@@ -8,7 +8,7 @@ use std::path::Path;
 
 use oauth1_sig::{Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed};
 use serde_json::{Value, json};
-use wp_testkit::oracle::{ALNUM, Rng, oauthlib};
+use wp_testkit::oracle::{ALNUM, Rng, assert_agreement, oauthlib};
 
 const CASES: usize = 5_000;
 
@@ -238,17 +238,10 @@ fn oauthlib_peer_agrees() {
         cases.len(),
         rng.seed()
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {} requests disagree with oauthlib (seed {}); first ones:\n{}",
-        failures.len(),
+    assert_agreement(
+        "requests disagree with oauthlib",
+        &failures,
         cases.len(),
         rng.seed(),
-        failures
-            .iter()
-            .take(4)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
     );
 }

@@ -7,7 +7,7 @@ use core::fmt::Write as _;
 use std::path::Path;
 
 use wp_nonce::{Action, Context, Lifetime, NonceKey, create, tick, verify};
-use wp_testkit::oracle::{ALNUM, Rng, hex, php_wordpress};
+use wp_testkit::oracle::{ALNUM, Rng, assert_agreement, hex, php_wordpress};
 
 const BATCHES: usize = 4;
 const CASES_PER_BATCH: usize = 2_500;
@@ -187,16 +187,10 @@ fn php_wordpress_agrees() {
         "wp-nonce oracle: {cases_run} cases ({checks_run} verify checks) against WordPress's PHP, seed {}",
         rng.seed()
     );
-    assert!(
-        failures.is_empty(),
-        "{} of {cases_run} cases differ from WordPress (seed {}); first ones:\n{}",
-        failures.len(),
+    assert_agreement(
+        "cases differ from WordPress",
+        &failures,
+        cases_run,
         rng.seed(),
-        failures
-            .iter()
-            .take(5)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
     );
 }
