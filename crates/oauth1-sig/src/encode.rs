@@ -4,7 +4,7 @@ use core::fmt;
 
 use crate::Error;
 
-/// Byte classes: bit 0 unreserved, bit 1 allowed raw in a URL path.
+/// Byte classes: bit 0 unreserved, bit 1 allowed raw in a URL path, bit 2 allowed in a host.
 // Evaluated at compile time: an index out of range would fail the build, not panic.
 #[allow(clippy::indexing_slicing)]
 pub(crate) const CLASS: [u8; 256] = {
@@ -31,11 +31,38 @@ pub(crate) const CLASS: [u8; 256] = {
                     | b'/'
                     | b'%'
             );
-        t[b] = (unreserved as u8) | ((path as u8) << 1);
+        let host = c > 0x20
+            && c < 0x7f
+            && !matches!(
+                c,
+                b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}'
+            );
+        t[b] = (unreserved as u8) | ((path as u8) << 1) | ((host as u8) << 2);
         b += 1;
     }
     t
 };
+
+/// The first `needle` in `haystack`, eight bytes at a time.
+pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let pattern = LO * u64::from(needle);
+    let mut chunks = haystack.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) ^ pattern;
+        if (w.wrapping_sub(LO) & !w & HI) != 0 {
+            return chunk.iter().position(|&b| b == needle).map(|i| base + i);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| base + i)
+}
 
 /// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`.
 #[inline]

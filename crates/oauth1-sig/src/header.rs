@@ -127,10 +127,7 @@ impl<'a> AuthHeader<'a> {
 
     /// The parameters in header order, `realm` excluded.
     pub fn params(&self) -> impl Iterator<Item = Param<'a>> + 'a {
-        let mut s = Scanner {
-            input: self.list,
-            pos: 0,
-        };
+        let mut s = Scanner::new(self.list);
         core::iter::from_fn(move || {
             loop {
                 match s.element() {
@@ -171,9 +168,22 @@ struct Element<'a> {
 struct Scanner<'a> {
     input: &'a [u8],
     pos: usize,
+    /// The last name or value scanned held a `%XX` escape.
+    escaped: bool,
+    /// ... an escape of a byte at or above 0x80 (only those can make invalid UTF-8).
+    high: bool,
 }
 
 impl<'a> Scanner<'a> {
+    fn new(input: &'a [u8]) -> Self {
+        Self {
+            input,
+            pos: 0,
+            escaped: false,
+            high: false,
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.input.get(self.pos).copied()
     }
@@ -204,6 +214,7 @@ impl<'a> Scanner<'a> {
             }
         }
         let start = self.pos;
+        self.escaped = false;
         while let Some(b) = self.peek() {
             if is_unreserved(b) {
                 self.pos += 1;
@@ -211,6 +222,7 @@ impl<'a> Scanner<'a> {
                 if !self.escape_at(self.pos) {
                     return Err(HeaderError::InvalidParamName);
                 }
+                self.escaped = true;
                 self.pos += 3;
             } else {
                 break;
@@ -239,6 +251,8 @@ impl<'a> Scanner<'a> {
         }
         self.pos += 1;
         let start = self.pos;
+        self.escaped = false;
+        self.high = false;
         loop {
             if !realm {
                 // The common case: a run of unreserved characters, one table lookup each.
@@ -265,6 +279,8 @@ impl<'a> Scanner<'a> {
                     if !self.escape_at(self.pos) {
                         return Err(HeaderError::BadPercentEncoding);
                     }
+                    self.escaped = true;
+                    self.high |= self.input.get(self.pos + 1).is_some_and(|&h| h >= b'8');
                     self.pos += 3;
                     continue;
                 }
@@ -274,8 +290,8 @@ impl<'a> Scanner<'a> {
             self.pos += 1;
         }
         let value = self.input.get(start..self.pos).unwrap_or_default();
-        // Only escapes can produce non-ASCII: without a `%` the value is plain ASCII.
-        if !realm && value.contains(&b'%') && check(value, Coding::Header).is_err() {
+        // Only escapes of bytes from 0x80 up can produce non-ASCII, and so invalid UTF-8.
+        if !realm && self.high && check(value, Coding::Header).is_err() {
             return Err(HeaderError::InvalidUtf8);
         }
         self.pos += 1;
@@ -292,23 +308,27 @@ impl<'a> Scanner<'a> {
         let Some(name) = self.next_name()? else {
             return Ok(None);
         };
-        let realm = is_realm(name);
+        let realm = is_realm(name, self.escaped);
         let value = self.value(realm)?;
         Ok(Some(Element { name, value, realm }))
     }
 }
 
-fn is_realm(name: &[u8]) -> bool {
-    name == b"realm"
-        || (name.contains(&b'%') && Decoded::new(name, Coding::Header).eq_bytes(b"realm"))
+fn is_realm(name: &[u8], escaped: bool) -> bool {
+    if escaped {
+        Decoded::new(name, Coding::Header).eq_bytes(b"realm")
+    } else {
+        name == b"realm"
+    }
 }
 
 /// Receives a header's parameters as they are scanned.
 pub(crate) trait Sink<'a> {
-    /// Whether `name` repeats an earlier one; `earlier` is the list up to this element.
-    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8]) -> bool;
-    /// A parameter (not `realm`), raw.
-    fn push(&mut self, name: &'a [u8], value: &'a [u8]);
+    /// Whether `name` (holding an escape: `escaped`) repeats an earlier one; `earlier` is the
+    /// list up to this element.
+    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool;
+    /// A parameter (not `realm`), raw, with whether name and value hold escapes.
+    fn push(&mut self, name: &'a [u8], name_escaped: bool, value: &'a [u8], value_escaped: bool);
 }
 
 /// The standalone parser remembers up to 32 names on the stack, and beyond that finds
@@ -319,18 +339,14 @@ struct Rescan<'a> {
 }
 
 impl<'a> Sink<'a> for Rescan<'a> {
-    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8]) -> bool {
+    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool {
         if !self.overflow {
-            let escaped = name.contains(&b'%');
             return self
                 .names
                 .iter()
                 .any(|&(n, e)| same_name_known(n, e, name, escaped));
         }
-        let mut s = Scanner {
-            input: earlier,
-            pos: 0,
-        };
+        let mut s = Scanner::new(earlier);
         while let Ok(Some(prev)) = s.element() {
             if same_name(prev.name, name) {
                 return true;
@@ -339,8 +355,8 @@ impl<'a> Sink<'a> for Rescan<'a> {
         false
     }
 
-    fn push(&mut self, name: &'a [u8], _: &'a [u8]) {
-        if self.names.push((name, name.contains(&b'%'))).is_err() {
+    fn push(&mut self, name: &'a [u8], name_escaped: bool, _: &'a [u8], _: bool) {
+        if self.names.push((name, name_escaped)).is_err() {
             self.overflow = true;
         }
     }
@@ -383,10 +399,7 @@ pub(crate) fn scan<'a>(
     value: &'a [u8],
     sink: &mut impl Sink<'a>,
 ) -> Result<AuthHeader<'a>, HeaderError> {
-    let mut s = Scanner {
-        input: value,
-        pos: 0,
-    };
+    let mut s = Scanner::new(value);
     s.skip_ws();
     if s.peek().is_none() {
         return Err(HeaderError::EmptyHeader);
@@ -403,18 +416,16 @@ pub(crate) fn scan<'a>(
         return Err(HeaderError::Malformed);
     }
     let list = value.get(s.pos..).unwrap_or_default();
-    let mut s = Scanner {
-        input: list,
-        pos: 0,
-    };
+    let mut s = Scanner::new(list);
     let mut realm = None;
     let mut count = 0;
     loop {
         let before = s.pos;
         let Some(name) = s.next_name()? else { break };
-        let is_realm = is_realm(name);
+        let name_escaped = s.escaped;
+        let is_realm = is_realm(name, name_escaped);
         if (is_realm && realm.is_some())
-            || sink.is_duplicate(list.get(..before).unwrap_or_default(), name)
+            || sink.is_duplicate(list.get(..before).unwrap_or_default(), name, name_escaped)
         {
             return Err(HeaderError::DuplicateParam);
         }
@@ -423,7 +434,7 @@ pub(crate) fn scan<'a>(
             realm = Some(v);
         } else {
             count += 1;
-            sink.push(name, v);
+            sink.push(name, name_escaped, v, s.escaped);
         }
     }
     Ok(AuthHeader { list, realm, count })

@@ -308,9 +308,8 @@ struct HeaderSink<'a, 'b> {
 }
 
 impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
-    fn is_duplicate(&self, _earlier: &'a [u8], name: &'a [u8]) -> bool {
+    fn is_duplicate(&self, _earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool {
         let earlier = self.buf.get(self.start..self.len).unwrap_or_default();
-        let escaped = name.contains(&b'%');
         earlier.iter().any(|p| {
             if escaped || !p.name_simple() {
                 header::same_name(p.raw_name(), name)
@@ -320,18 +319,18 @@ impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
         })
     }
 
-    fn push(&mut self, name: &'a [u8], value: &'a [u8]) {
+    fn push(&mut self, name: &'a [u8], name_escaped: bool, value: &'a [u8], value_escaped: bool) {
         match self.buf.get_mut(self.len) {
             Some(slot) => {
                 // The scanner let through only unreserved characters and `%XX`: a part without
-                // `%` is plain.
+                // an escape is plain.
                 *slot = Param::with_simplicity(
                     name,
                     value,
                     Coding::Header,
                     Source::Header,
-                    !name.contains(&b'%'),
-                    !value.contains(&b'%'),
+                    !name_escaped,
+                    !value_escaped,
                 );
                 self.len += 1;
             }
@@ -505,32 +504,48 @@ impl<'a, 'b> Collected<'a, 'b> {
     /// the keyed MAC.
     #[must_use]
     pub fn sign(&self, key: &Key<'_>, method: Method) -> Signature {
-        sign_with(key, method, |out| self.write_base_string(out))
+        sign_with(key, method, self)
     }
 }
 
 /// Signs a base string the caller already has.
 #[must_use]
 pub fn sign_base_string(key: &Key<'_>, method: Method, base_string: &[u8]) -> Signature {
-    sign_with(key, method, |out| out(base_string))
+    sign_with(key, method, &Raw(base_string))
 }
 
-fn sign_with(
-    key: &Key<'_>,
-    method: Method,
-    write: impl FnOnce(&mut dyn FnMut(&[u8])),
-) -> Signature {
-    fn mac<M: Mac + Clone>(keyed: &M, write: impl FnOnce(&mut dyn FnMut(&[u8]))) -> M {
-        let mut m = keyed.clone();
-        let mut staged = Staged {
-            mac: &mut m,
-            buf: [0u8; 128],
-            len: 0,
-        };
-        write(&mut |p| staged.push(p));
-        staged.flush();
-        m
+/// Something that streams a base string (statically dispatched, so the pieces' copies inline).
+trait BaseString {
+    fn write(&self, out: impl FnMut(&[u8]));
+}
+
+struct Raw<'s>(&'s [u8]);
+
+impl BaseString for Raw<'_> {
+    fn write(&self, mut out: impl FnMut(&[u8])) {
+        out(self.0);
     }
+}
+
+impl BaseString for Collected<'_, '_> {
+    fn write(&self, out: impl FnMut(&[u8])) {
+        self.write_base_string(out);
+    }
+}
+
+fn mac<M: Mac + Clone>(keyed: &M, b: &impl BaseString) -> M {
+    let mut m = keyed.clone();
+    let mut staged = Staged {
+        mac: &mut m,
+        buf: [0u8; 128],
+        len: 0,
+    };
+    b.write(|p| staged.push(p));
+    staged.flush();
+    m
+}
+
+fn sign_with(key: &Key<'_>, method: Method, b: &impl BaseString) -> Signature {
     let mut out = Signature {
         buf: [0u8; 256],
         len: 0,
@@ -541,8 +556,8 @@ fn sign_with(
             .unwrap_or(0);
     };
     match method {
-        Method::HmacSha1 => b64(&mac(&key.sha1, write).finalize().into_bytes(), &mut out),
-        Method::HmacSha256 => b64(&mac(&key.sha256, write).finalize().into_bytes(), &mut out),
+        Method::HmacSha1 => b64(&mac(&key.sha1, b).finalize().into_bytes(), &mut out),
+        Method::HmacSha256 => b64(&mac(&key.sha256, b).finalize().into_bytes(), &mut out),
         Method::Plaintext => {
             let mut n = 0;
             key.secrets.write_key(|p| {

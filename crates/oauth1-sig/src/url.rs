@@ -15,7 +15,9 @@ pub struct RequestUrl<'a> {
 }
 
 fn bad_host_byte(b: u8) -> bool {
-    b <= 0x20 || b >= 0x7f || b"\"<>\\^`{|}".contains(&b)
+    crate::encode::CLASS
+        .get(usize::from(b))
+        .is_none_or(|c| c & 4 == 0)
 }
 
 fn path_byte_ok(b: u8) -> bool {
