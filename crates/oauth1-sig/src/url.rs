@@ -134,7 +134,7 @@ impl<'a> RequestUrl<'a> {
             Some(b'?') => {
                 let q = tail.get(1..).unwrap_or_default();
                 Some(
-                    q.get(..q.iter().position(|&b| b == b'#').unwrap_or(q.len()))
+                    q.get(..crate::encode::find_byte(q, b'#').unwrap_or(q.len()))
                         .unwrap_or_default(),
                 )
             }
