@@ -282,6 +282,22 @@ impl Rng {
     }
 }
 
+/// The lines of an oracle's output, which must be one per case.
+///
+/// # Panics
+/// When the count differs (the oracle stopped early or wrote extra lines).
+#[must_use]
+pub fn lines_per_case(output: &str, cases: usize) -> Vec<&str> {
+    let lines: Vec<&str> = output.lines().collect();
+    assert_eq!(
+        lines.len(),
+        cases,
+        "the oracle answered {} of {cases} cases",
+        lines.len()
+    );
+    lines
+}
+
 /// Fails the test when any case disagreed with the oracle, naming the seed that replays the
 /// run and the first few disagreements.
 ///
