@@ -10,6 +10,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+mod http_basic;
 mod oauth1;
 mod wordpress_cookie;
 mod wordpress_hash;
@@ -18,6 +19,9 @@ mod wordpress_session;
 
 /// The file kinds this runner knows, as `dir/file.json`.
 pub const KINDS: &[&str] = &[
+    "http-basic/challenge.json",
+    "http-basic/encode.json",
+    "http-basic/parse.json",
     "oauth1/authorization_header.json",
     "oauth1/base_string.json",
     "oauth1/percent_encode.json",
@@ -64,6 +68,9 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
         .and_then(Value::as_array)
         .ok_or("no `cases` array")?;
     let check: fn(&Value) -> Result<(), String> = match kind {
+        "http-basic/challenge.json" => http_basic::challenge,
+        "http-basic/encode.json" => http_basic::encode,
+        "http-basic/parse.json" => http_basic::parse,
         "oauth1/authorization_header.json" => oauth1::authorization_header,
         "oauth1/base_string.json" => oauth1::base_string,
         "oauth1/percent_encode.json" => oauth1::percent_encode,

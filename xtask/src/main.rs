@@ -30,6 +30,7 @@ const TARGETS: &[(&str, f64)] = &[
     ("nonce/verify-current", 1.3),
     ("cookie/validate", 1.3),
     ("oauth1/verify-sha1/10", 2.0),
+    ("basic/parse", 1.5),
 ];
 
 fn main() -> ExitCode {

@@ -1,0 +1,436 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+
+#[cfg(test)]
+extern crate std;
+
+use core::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+/// The default limit on a field value, in octets.
+pub const MAX_LEN: usize = 4096;
+
+/// What went wrong. The names are the vector files' reason codes ([`Error::reason`]).
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Error {
+    /// The raw field value (or the produced one) is longer than the limit.
+    TooLong,
+    /// Nothing but whitespace, or the scheme without credentials.
+    Empty,
+    /// Not the `Basic` scheme.
+    Scheme,
+    /// Not `Basic`, one or more spaces, and a single token68.
+    Syntax,
+    /// A token68 that is not canonical, padded, standard-alphabet base64.
+    Base64,
+    /// The decoded credentials are not UTF-8.
+    Utf8,
+    /// The decoded credentials have no `:`.
+    NoColon,
+    /// A control character (0x00–0x1F, 0x7F) in the user-id or password (or realm).
+    Ctl,
+    /// Encoding: the user-id contains `:`, which Basic cannot represent.
+    ColonInUser,
+    /// Challenge: a realm character above U+007E.
+    NonAscii,
+    /// The caller's buffer is too small.
+    BufferTooSmall,
+}
+
+impl Error {
+    /// The reason code.
+    #[must_use]
+    pub const fn reason(self) -> &'static str {
+        match self {
+            Self::TooLong => "too_long",
+            Self::Empty => "empty",
+            Self::Scheme => "scheme",
+            Self::Syntax => "syntax",
+            Self::Base64 => "base64",
+            Self::Utf8 => "utf8",
+            Self::NoColon => "no_colon",
+            Self::Ctl => "ctl",
+            Self::ColonInUser => "colon_in_user",
+            Self::NonAscii => "non_ascii",
+            Self::BufferTooSmall => "buffer_too_small",
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("basic auth: ")?;
+        f.write_str(self.reason())
+    }
+}
+
+impl core::error::Error for Error {}
+
+/// Parsing options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Options {
+    /// The longest raw field value accepted, in octets (checked before anything else).
+    pub max_len: usize,
+    /// Read credentials that are not UTF-8 as ISO-8859-1 (legacy clients). Off by default:
+    /// it makes `caf\xE9` and `caf\xC3\xA9` the same password. Needs a buffer twice the
+    /// decoded size.
+    pub latin1: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            max_len: MAX_LEN,
+            latin1: false,
+        }
+    }
+}
+
+/// Decoded credentials, borrowed from the caller's buffer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Credentials<'b> {
+    /// The user-id (text before the first `:`), exactly as sent.
+    pub user: &'b str,
+    /// The password (everything after the first `:`), exactly as sent.
+    pub password: &'b str,
+}
+
+impl fmt::Debug for Credentials<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+/// Byte classes: bit 0 `tchar` (RFC 9110), bit 1 token68 character (before the `=` padding).
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        let tchar = alnum
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'*'
+                    | b'+'
+                    | b'-'
+                    | b'.'
+                    | b'^'
+                    | b'_'
+                    | b'`'
+                    | b'|'
+                    | b'~'
+            );
+        let token68 = alnum || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/');
+        // Evaluated at compile time: `i` is below 256.
+        #[allow(clippy::indexing_slicing)]
+        {
+            t[i] = (tchar as u8) | ((token68 as u8) << 1);
+        }
+        i += 1;
+    }
+    t
+};
+
+fn class(b: u8) -> u8 {
+    CLASS.get(usize::from(b)).copied().unwrap_or(0)
+}
+
+/// How many octets base64 of `n` octets decodes to at most: the buffer [`parse`] needs.
+#[must_use]
+pub const fn decoded_capacity(field_len: usize) -> usize {
+    field_len / 4 * 3 + 3
+}
+
+/// Parses an `Authorization` field value with the default [`Options`].
+///
+/// `buf` receives the decoded credentials: [`decoded_capacity`] of the value's length is
+/// always enough (3,075 octets for the default 4,096-octet limit).
+///
+/// # Errors
+/// The first failing step of the spec's order: [`Error::TooLong`], [`Error::Empty`],
+/// [`Error::Scheme`], [`Error::Syntax`], [`Error::Base64`], [`Error::Utf8`],
+/// [`Error::NoColon`], [`Error::Ctl`]; or [`Error::BufferTooSmall`].
+pub fn parse<'b>(value: &[u8], buf: &'b mut [u8]) -> Result<Credentials<'b>, Error> {
+    parse_with(value, buf, &Options::default())
+}
+
+/// [`parse`] with explicit options.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_with<'b>(
+    value: &[u8],
+    buf: &'b mut [u8],
+    opts: &Options,
+) -> Result<Credentials<'b>, Error> {
+    if value.len() > opts.max_len {
+        return Err(Error::TooLong);
+    }
+    let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
+    let start = value.iter().position(|b| !is_ows(b)).ok_or(Error::Empty)?;
+    let end = value
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |e| e + 1);
+    let v = value.get(start..end).unwrap_or_default();
+    let scheme_len = v.iter().position(|&b| class(b) & 1 == 0).unwrap_or(v.len());
+    let (scheme, rest) = v.split_at(scheme_len);
+    if !scheme.eq_ignore_ascii_case(b"basic") {
+        return Err(Error::Scheme);
+    }
+    if rest.is_empty() {
+        return Err(Error::Empty);
+    }
+    let spaces = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+    if spaces == 0 {
+        return Err(Error::Syntax);
+    }
+    let token = rest.get(spaces..).unwrap_or_default();
+    // The standard engine requires canonical padding and zero trailing bits. Valid base64 is
+    // always a valid token68, so the token68 syntax is only examined to tell a failure's kind.
+    let n = match STANDARD.decode_slice(token, buf) {
+        Ok(n) => n,
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => return Err(Error::BufferTooSmall),
+        Err(base64::DecodeSliceError::DecodeError(_)) => {
+            let body = token.iter().position(|&b| b == b'=').unwrap_or(token.len());
+            let (chars, pad) = token.split_at(body);
+            let token68 = !chars.is_empty()
+                && chars.iter().all(|&b| class(b) & 2 != 0)
+                && pad.iter().all(|&b| b == b'=');
+            return Err(if token68 {
+                Error::Base64
+            } else {
+                Error::Syntax
+            });
+        }
+    };
+    if opts.latin1 && core::str::from_utf8(buf.get(..n).unwrap_or_default()).is_err() {
+        return split(latin1_to_utf8(buf, n)?);
+    }
+    split(core::str::from_utf8(buf.get(..n).unwrap_or_default()).map_err(|_| Error::Utf8)?)
+}
+
+/// Steps 9–11: a colon, no control characters, split at the first colon.
+fn split(text: &str) -> Result<Credentials<'_>, Error> {
+    let colon = text.find(':').ok_or(Error::NoColon)?;
+    if has_ctl(text) {
+        return Err(Error::Ctl);
+    }
+    let (user, password) = text.split_at(colon);
+    Ok(Credentials {
+        user,
+        password: password.get(1..).unwrap_or_default(),
+    })
+}
+
+/// Re-encodes the first `n` octets of `buf` (ISO-8859-1) as UTF-8 behind them, returning the
+/// text (each octet from 0x80 becomes two octets).
+fn latin1_to_utf8(buf: &mut [u8], n: usize) -> Result<&str, Error> {
+    let (src, dst) = buf.split_at_mut(n);
+    let mut len = 0;
+    for &b in src.iter() {
+        let mut tmp = [0u8; 2];
+        let enc = char::from(b).encode_utf8(&mut tmp);
+        let out = dst
+            .get_mut(len..len + enc.len())
+            .ok_or(Error::BufferTooSmall)?;
+        out.copy_from_slice(enc.as_bytes());
+        len += enc.len();
+    }
+    core::str::from_utf8(dst.get(..len).unwrap_or_default()).map_err(|_| Error::Utf8)
+}
+
+/// Whether `s` holds an octet 0x00–0x1F or 0x7F (no early exit: the loop vectorises).
+fn has_ctl(s: &str) -> bool {
+    s.bytes()
+        .fold(false, |found, b| found | (b < 0x20) | (b == 0x7f))
+}
+
+/// Writes `Basic base64(user ":" password)` into `out` (standard alphabet, padded, one line).
+///
+/// # Errors
+/// [`Error::ColonInUser`], [`Error::Ctl`], [`Error::TooLong`] (over 4,096 octets), in that
+/// order; [`Error::BufferTooSmall`].
+pub fn encode<'o>(user: &str, password: &str, out: &'o mut [u8]) -> Result<&'o str, Error> {
+    if user.contains(':') {
+        return Err(Error::ColonInUser);
+    }
+    if has_ctl(user) || has_ctl(password) {
+        return Err(Error::Ctl);
+    }
+    let raw_len = user.len() + 1 + password.len();
+    let total = 6 + raw_len.div_ceil(3) * 4;
+    if total > MAX_LEN {
+        return Err(Error::TooLong);
+    }
+    let (head, tail) = out.split_at_mut(6.min(out.len()));
+    if head.len() < 6 {
+        return Err(Error::BufferTooSmall);
+    }
+    head.copy_from_slice(b"Basic ");
+    // Encode "user:password" three octets at a time without joining them.
+    let mut joined = user.bytes().chain([b':']).chain(password.bytes());
+    let mut written = 0;
+    loop {
+        let mut group = [0u8; 3];
+        let mut k = 0;
+        for slot in &mut group {
+            match joined.next() {
+                Some(b) => {
+                    *slot = b;
+                    k += 1;
+                }
+                None => break,
+            }
+        }
+        if k == 0 {
+            break;
+        }
+        let dst = tail
+            .get_mut(written..written + 4)
+            .ok_or(Error::BufferTooSmall)?;
+        let n = STANDARD
+            .encode_slice(group.get(..k).unwrap_or_default(), dst)
+            .map_err(|_| Error::BufferTooSmall)?;
+        written += n;
+        if k < 3 {
+            break;
+        }
+    }
+    core::str::from_utf8(out.get(..6 + written).unwrap_or_default()).map_err(|_| Error::Syntax)
+}
+
+/// A `WWW-Authenticate` challenge: `Basic realm="…"` (always quoted, `"` and `\` escaped) and
+/// by default `, charset="UTF-8"`. Display it to get the field value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Challenge<'a> {
+    realm: &'a str,
+    charset: bool,
+}
+
+/// Builds a challenge after checking the realm (SP and visible ASCII only) and the length.
+///
+/// # Errors
+/// [`Error::Ctl`] or [`Error::NonAscii`] for the first character outside 0x20–0x7E, then
+/// [`Error::TooLong`] when the field value would exceed 4,096 octets.
+pub fn challenge(realm: &str, charset: bool) -> Result<Challenge<'_>, Error> {
+    if let Some(c) = realm.chars().find(|c| !(' '..='~').contains(c)) {
+        return Err(if (c as u32) < 0x20 || c == '\u{7f}' {
+            Error::Ctl
+        } else {
+            Error::NonAscii
+        });
+    }
+    let escaped = realm.len() + realm.bytes().filter(|b| matches!(b, b'"' | b'\\')).count();
+    let total = 13 + escaped + 1 + if charset { 17 } else { 0 };
+    if total > MAX_LEN {
+        return Err(Error::TooLong);
+    }
+    Ok(Challenge { realm, charset })
+}
+
+impl fmt::Display for Challenge<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Basic realm=\"")?;
+        for piece in self.realm.split_inclusive(['"', '\\']) {
+            match piece.char_indices().last() {
+                Some((i, c @ ('"' | '\\'))) => {
+                    f.write_str(piece.get(..i).unwrap_or_default())?;
+                    f.write_str("\\")?;
+                    fmt::Write::write_char(f, c)?;
+                }
+                _ => f.write_str(piece)?,
+            }
+        }
+        f.write_str("\"")?;
+        if self.charset {
+            f.write_str(", charset=\"UTF-8\"")?;
+        }
+        Ok(())
+    }
+}
+
+/// Constant-time check of received credentials against expected ones: both halves are hashed
+/// (so neither length leaks) and both comparisons always run (so which half differed does
+/// not leak either).
+#[must_use]
+pub fn credentials_match(received: &Credentials<'_>, user: &str, password: &str) -> bool {
+    let h = |s: &str| -> [u8; 32] { Sha256::digest(s.as_bytes()).into() };
+    let u = h(received.user).ct_eq(&h(user));
+    let p = h(received.password).ct_eq(&h(password));
+    (u & p).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn rfc_example_round_trips() {
+        let mut out = [0u8; 64];
+        let h = encode("Aladdin", "open sesame", &mut out).unwrap();
+        assert_eq!(h, "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+        let mut buf = [0u8; 64];
+        let c = parse(h.as_bytes(), &mut buf).unwrap();
+        assert_eq!((c.user, c.password), ("Aladdin", "open sesame"));
+        assert!(credentials_match(&c, "Aladdin", "open sesame"));
+        assert!(!credentials_match(&c, "Aladdin", "open sesamE"));
+        assert!(!credentials_match(&c, "aladdin", "open sesame"));
+    }
+
+    #[test]
+    fn reasons_in_order() {
+        let mut buf = [0u8; 64];
+        let mut p = |v: &[u8]| parse(v, &mut buf).map(|_| ()).unwrap_err();
+        assert_eq!(p(b"  \t "), Error::Empty);
+        assert_eq!(p(b"Bearer x"), Error::Scheme);
+        assert_eq!(p(b"Basic"), Error::Empty);
+        assert_eq!(p(b"Basic\tYWI6Yw=="), Error::Syntax);
+        assert_eq!(p(b"Basic YWI6 Yw=="), Error::Syntax);
+        assert_eq!(p(b"Basic YWI6Yx=="), Error::Base64);
+        assert_eq!(p(b"Basic YWI6Yw"), Error::Base64);
+        assert_eq!(p(b"Basic /w=="), Error::Utf8);
+        assert_eq!(p(b"Basic YWJj"), Error::NoColon);
+        assert_eq!(p(b"Basic YToJYg=="), Error::Ctl);
+        let long = [b' '; MAX_LEN + 1];
+        assert_eq!(p(&long), Error::TooLong);
+    }
+
+    #[test]
+    fn challenge_escapes_and_rejects() {
+        assert_eq!(
+            challenge("a\"b\\c", true).unwrap().to_string(),
+            "Basic realm=\"a\\\"b\\\\c\", charset=\"UTF-8\""
+        );
+        assert_eq!(challenge("x\r\n", false), Err(Error::Ctl));
+        assert_eq!(challenge("café", false), Err(Error::NonAscii));
+    }
+
+    #[test]
+    fn latin1_is_opt_in() {
+        let mut buf = [0u8; 64];
+        // base64("caf\xE9:x")
+        assert_eq!(parse(b"Basic Y2Fm6Tp4", &mut buf), Err(Error::Utf8));
+        let opts = Options {
+            latin1: true,
+            ..Options::default()
+        };
+        let c = parse_with(b"Basic Y2Fm6Tp4", &mut buf, &opts).unwrap();
+        assert_eq!((c.user, c.password), ("café", "x"));
+    }
+}

@@ -1,0 +1,49 @@
+//! Property tests: encode → parse round trips, and the parser on arbitrary bytes.
+#![allow(clippy::unwrap_used)]
+
+use http_basic::{Error, MAX_LEN, challenge, decoded_capacity, encode, parse};
+use proptest::prelude::*;
+
+proptest! {
+    #[test]
+    fn encode_then_parse(user in "[^:\\x00-\\x1f\\x7f]{0,40}", pass in "[^\\x00-\\x1f\\x7f]{0,80}") {
+        let mut out = vec![0u8; MAX_LEN];
+        let header = encode(&user, &pass, &mut out).unwrap().to_owned();
+        let mut buf = vec![0u8; decoded_capacity(header.len())];
+        let c = parse(header.as_bytes(), &mut buf).unwrap();
+        prop_assert_eq!(c.user, user.as_str());
+        prop_assert_eq!(c.password, pass.as_str());
+    }
+
+    #[test]
+    fn encoder_refuses_what_cannot_round_trip(user in ".{0,10}:.{0,10}", pass in ".{0,10}") {
+        let mut out = vec![0u8; MAX_LEN];
+        prop_assert_eq!(encode(&user, &pass, &mut out).unwrap_err(), Error::ColonInUser);
+    }
+
+    #[test]
+    fn parser_never_panics(input in proptest::collection::vec(any::<u8>(), 0..200)) {
+        let mut buf = vec![0u8; decoded_capacity(input.len())];
+        if let Ok(c) = parse(&input, &mut buf) {
+            // What it accepts is exactly what the encoder writes (canonical spelling), modulo
+            // the scheme's case and the spaces around it.
+            let mut out = vec![0u8; MAX_LEN];
+            let again = encode(c.user, c.password, &mut out).unwrap();
+            let token = again.strip_prefix("Basic ").unwrap();
+            let input_text = core::str::from_utf8(&input).unwrap();
+            prop_assert!(input_text.trim_matches([' ', '\t']).ends_with(token));
+        }
+    }
+
+    #[test]
+    fn challenge_never_lets_a_quote_out(realm in "[ -~]{0,40}") {
+        let c = challenge(&realm, false).unwrap().to_string();
+        let inner = c.strip_prefix("Basic realm=\"").unwrap().strip_suffix('"').unwrap();
+        // Every quote inside is escaped.
+        let mut escaped = false;
+        for ch in inner.chars() {
+            prop_assert!(escaped || ch != '"');
+            escaped = !escaped && ch == '\\';
+        }
+    }
+}
