@@ -204,7 +204,8 @@ pub struct Rng {
 }
 
 impl Rng {
-    /// Seeded from `WP_AUTH_ORACLE_SEED`, else from the clock (a new sample every run).
+    /// Seeded from `WP_AUTH_ORACLE_SEED`, else from the clock (a new sample every run). The
+    /// seed is printed, so a failing run's output says how to replay it.
     #[must_use]
     pub fn from_env() -> Self {
         let seed = std::env::var("WP_AUTH_ORACLE_SEED")
@@ -215,6 +216,7 @@ impl Rng {
                     .duration_since(UNIX_EPOCH)
                     .map_or(0, |d| d.as_nanos() as u64)
             });
+        println!("seed {seed} (replay with WP_AUTH_ORACLE_SEED={seed})");
         Self { state: seed, seed }
     }
 

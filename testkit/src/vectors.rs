@@ -95,6 +95,17 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
     Ok(report)
 }
 
+/// Runs a vector file and fails the test unless every case passes and there are exactly
+/// `count` of them (so a truncated copy cannot pass by checking fewer cases).
+///
+/// # Panics
+/// On an unknown kind, unreadable JSON, any failing case, or another case count.
+pub fn assert_passes(kind: &str, text: &str, count: usize) {
+    let report = run(kind, text).unwrap_or_else(|e| panic!("{kind}: {e}"));
+    assert!(report.is_ok(), "{kind} failed cases: {:#?}", report.failed);
+    assert_eq!(report.passed, count, "{kind}: case count");
+}
+
 /// Collects mismatches of one case.
 #[derive(Default)]
 pub(crate) struct Diff {

@@ -1,15 +1,10 @@
 //! The shared HTTP Basic vectors, copied into `tests/data/`.
-#![allow(clippy::unwrap_used)]
 
-fn run(kind: &str, text: &str, count: usize) {
-    let report = wp_testkit::vectors::run(kind, text).unwrap();
-    assert!(report.is_ok(), "{kind} failed cases: {:#?}", report.failed);
-    assert_eq!(report.passed, count);
-}
+use wp_testkit::vectors::assert_passes;
 
 #[test]
 fn parse_json() {
-    run(
+    assert_passes(
         "http-basic/parse.json",
         include_str!("data/http-basic/parse.json"),
         89,
@@ -18,7 +13,7 @@ fn parse_json() {
 
 #[test]
 fn encode_json() {
-    run(
+    assert_passes(
         "http-basic/encode.json",
         include_str!("data/http-basic/encode.json"),
         23,
@@ -27,7 +22,7 @@ fn encode_json() {
 
 #[test]
 fn challenge_json() {
-    run(
+    assert_passes(
         "http-basic/challenge.json",
         include_str!("data/http-basic/challenge.json"),
         18,

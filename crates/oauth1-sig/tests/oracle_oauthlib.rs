@@ -130,7 +130,6 @@ fn oauthlib_peer_agrees() {
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/oauthlib_peer.py");
     let mut rng = Rng::from_env();
-    println!("seed {} (replay with WP_AUTH_ORACLE_SEED)", rng.seed());
     let cases: Vec<Case> = (0..CASES).map(|_| random_case(&mut rng)).collect();
     let input: String = cases
         .iter()

@@ -1,15 +1,10 @@
 //! The shared OAuth 1.0a vectors, copied into `tests/data/`.
-#![allow(clippy::unwrap_used)]
 
-fn run(kind: &str, text: &str, count: usize) {
-    let report = wp_testkit::vectors::run(kind, text).unwrap();
-    assert!(report.is_ok(), "{kind} failed cases: {:#?}", report.failed);
-    assert_eq!(report.passed, count);
-}
+use wp_testkit::vectors::assert_passes;
 
 #[test]
 fn percent_encode_json() {
-    run(
+    assert_passes(
         "oauth1/percent_encode.json",
         include_str!("data/oauth1/percent_encode.json"),
         62,
@@ -18,7 +13,7 @@ fn percent_encode_json() {
 
 #[test]
 fn authorization_header_json() {
-    run(
+    assert_passes(
         "oauth1/authorization_header.json",
         include_str!("data/oauth1/authorization_header.json"),
         71,
@@ -27,7 +22,7 @@ fn authorization_header_json() {
 
 #[test]
 fn base_string_json() {
-    run(
+    assert_passes(
         "oauth1/base_string.json",
         include_str!("data/oauth1/base_string.json"),
         91,
@@ -36,7 +31,7 @@ fn base_string_json() {
 
 #[test]
 fn signature_json() {
-    run(
+    assert_passes(
         "oauth1/signature.json",
         include_str!("data/oauth1/signature.json"),
         81,

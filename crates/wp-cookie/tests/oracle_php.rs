@@ -203,7 +203,6 @@ fn php_wordpress_agrees() {
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/cookie.php");
     let mut rng = Rng::from_env();
-    println!("seed {} (replay with WP_AUTH_ORACLE_SEED)", rng.seed());
     let (mut cases_run, mut checks_run) = (0usize, 0usize);
     let mut failures = Vec::new();
     let mut reasons = std::collections::BTreeMap::<String, usize>::new();

@@ -1,23 +1,21 @@
 //! The shared WordPress cookie and session vectors, copied into `tests/data/`.
 
+use wp_testkit::vectors::assert_passes;
+
 #[test]
 fn auth_cookie_json() {
-    let report = wp_testkit::vectors::run(
+    assert_passes(
         "wordpress/auth_cookie.json",
         include_str!("data/wordpress/auth_cookie.json"),
-    )
-    .unwrap();
-    assert!(report.is_ok(), "failed cases: {:#?}", report.failed);
-    assert_eq!(report.passed, 58);
+        58,
+    );
 }
 
 #[test]
 fn session_token_json() {
-    let report = wp_testkit::vectors::run(
+    assert_passes(
         "wordpress/session_token.json",
         include_str!("data/wordpress/session_token.json"),
-    )
-    .unwrap();
-    assert!(report.is_ok(), "failed cases: {:#?}", report.failed);
-    assert_eq!(report.passed, 60);
+        60,
+    );
 }

@@ -101,7 +101,6 @@ fn php_wordpress_agrees() {
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/nonce.php");
     let mut rng = Rng::from_env();
-    println!("seed {} (replay with WP_AUTH_ORACLE_SEED)", rng.seed());
     let (mut cases_run, mut checks_run) = (0usize, 0usize);
     let mut failures = Vec::new();
     for _ in 0..BATCHES {

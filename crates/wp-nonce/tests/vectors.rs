@@ -1,12 +1,12 @@
 //! The shared WordPress nonce vectors, copied into `tests/data/`.
 
+use wp_testkit::vectors::assert_passes;
+
 #[test]
 fn nonce_json() {
-    let report = wp_testkit::vectors::run(
+    assert_passes(
         "wordpress/nonce.json",
         include_str!("data/wordpress/nonce.json"),
-    )
-    .unwrap();
-    assert!(report.is_ok(), "failed cases: {:#?}", report.failed);
-    assert_eq!(report.passed, 88);
+        88,
+    );
 }
