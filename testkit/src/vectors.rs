@@ -15,6 +15,7 @@ mod oauth1;
 mod wordpress_cookie;
 mod wordpress_hash;
 mod wordpress_nonce;
+mod wordpress_password;
 mod wordpress_session;
 
 /// The file kinds this runner knows, as `dir/file.json`.
@@ -26,9 +27,11 @@ pub const KINDS: &[&str] = &[
     "oauth1/base_string.json",
     "oauth1/percent_encode.json",
     "oauth1/signature.json",
+    "wordpress/app_password.json",
     "wordpress/auth_cookie.json",
     "wordpress/hash.json",
     "wordpress/nonce.json",
+    "wordpress/password_hash.json",
     "wordpress/session_token.json",
 ];
 
@@ -75,10 +78,12 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
         "oauth1/base_string.json" => oauth1::base_string,
         "oauth1/percent_encode.json" => oauth1::percent_encode,
         "oauth1/signature.json" => oauth1::signature,
+        "wordpress/app_password.json" => wordpress_password::app_password,
         "wordpress/auth_cookie.json" => wordpress_cookie::check,
         "wordpress/hash.json" => wordpress_hash::check,
         "wordpress/session_token.json" => wordpress_session::check,
         "wordpress/nonce.json" => wordpress_nonce::check,
+        "wordpress/password_hash.json" => wordpress_password::password_hash,
         other => return Err(format!("unknown vector kind `{other}` (known: {KINDS:?})")),
     };
     let mut report = Report::default();

@@ -1,0 +1,572 @@
+//! Application passwords: generation, display, the Basic credentials WordPress reads, and
+//! `wp_authenticate_application_password()` over the user's stored records.
+//!
+//! Everything here is allocation-free. A supplied password is normalised into a 4096-byte
+//! stack buffer; one whose normalised form is longer is rejected (WordPress would compare it
+//! only against records it never creates: generated passwords have 24 characters).
+
+use base64::Engine as _;
+use base64::engine::DecodePaddingMode;
+use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
+
+use crate::{Compat, MAX_PASSWORD_LEN, check_password, fast};
+
+/// Length of a generated application password.
+pub const PASSWORD_LEN: usize = 24;
+
+/// Length of its chunked display form (`abcd efgh ijkl mnop qrst uvwx`).
+pub const CHUNKED_LEN: usize = 29;
+
+/// `[A-Za-z0-9]`, the alphabet of `wp_generate_password(24, false)`.
+const ALPHABET: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// A new application password.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct AppPassword([u8; PASSWORD_LEN]);
+
+impl AppPassword {
+    /// 24 characters, each uniform over `[A-Za-z0-9]`, drawn from random bytes the caller's
+    /// generator writes into the buffer it is given (a CSPRNG such as `getrandom`). Bytes at or
+    /// above 248 are discarded so that `% 62` stays uniform.
+    pub fn generate(mut fill: impl FnMut(&mut [u8])) -> Self {
+        let mut out = [0u8; PASSWORD_LEN];
+        let mut filled = 0;
+        let mut pool = [0u8; 32];
+        while filled < PASSWORD_LEN {
+            fill(&mut pool);
+            for &b in &pool {
+                if let (true, Some(slot), Some(&c)) = (
+                    b < 248,
+                    out.get_mut(filled),
+                    ALPHABET.get(usize::from(b % 62)),
+                ) {
+                    *slot = c;
+                    filled += 1;
+                }
+            }
+        }
+        Self(out)
+    }
+
+    /// The password, to show the user once.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The display form in groups of four.
+    #[must_use]
+    pub fn chunked(&self) -> [u8; CHUNKED_LEN] {
+        let mut out = [0u8; CHUNKED_LEN];
+        let _ = chunk(&self.0, &mut out);
+        out
+    }
+
+    /// What WordPress 6.8+ stores for it: [`crate::fast_hash`].
+    #[must_use]
+    pub fn hash(&self) -> [u8; fast::HASH_LEN] {
+        fast::fast_hash(&self.0)
+    }
+}
+
+impl core::fmt::Debug for AppPassword {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("AppPassword(..)")
+    }
+}
+
+/// The room [`chunk`] needs for an input of `len` bytes.
+#[must_use]
+pub const fn chunked_capacity(len: usize) -> usize {
+    len + len / 4
+}
+
+/// `chunk_password()`: drops every byte outside `[A-Za-z0-9]`, then joins groups of four with
+/// single spaces (a short last group is kept). Returns `None` when `out` is shorter than
+/// [`chunked_capacity`] of what is kept.
+///
+/// ```
+/// let mut out = [0u8; 32];
+/// assert_eq!(
+///     wp_password::app::chunk(b"ukRev0jv6ORkNRK4xaP5PLSh", &mut out),
+///     Some("ukRe v0jv 6ORk NRK4 xaP5 PLSh"),
+/// );
+/// ```
+#[must_use]
+pub fn chunk<'a>(raw: &[u8], out: &'a mut [u8]) -> Option<&'a str> {
+    let mut n = 0;
+    let mut kept = 0;
+    for &b in raw.iter().filter(|b| b.is_ascii_alphanumeric()) {
+        if kept > 0 && kept % 4 == 0 {
+            *out.get_mut(n)? = b' ';
+            n += 1;
+        }
+        *out.get_mut(n)? = b;
+        n += 1;
+        kept += 1;
+    }
+    core::str::from_utf8(out.get(..n)?).ok()
+}
+
+/// The normalisation applied before checking: every byte outside `[A-Za-z0-9]` removed (no
+/// Unicode awareness; case kept). Returns `None` when `out` is too small.
+#[must_use]
+pub fn normalize<'a>(supplied: &[u8], out: &'a mut [u8]) -> Option<&'a [u8]> {
+    let mut n = 0;
+    for &b in supplied.iter().filter(|b| b.is_ascii_alphanumeric()) {
+        *out.get_mut(n)? = b;
+        n += 1;
+    }
+    out.get(..n)
+}
+
+/// One stored application password (an element of the `_application_passwords` user meta).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Item<'a> {
+    /// Its v4 UUID.
+    pub uuid: &'a str,
+    /// The client-supplied app UUID, or empty.
+    pub app_id: &'a str,
+    /// Its display name.
+    pub name: &'a str,
+    /// The stored hash (`$generic$…` from 6.8, `$P$…` before).
+    pub password: &'a [u8],
+    /// Creation time.
+    pub created: i64,
+    /// Last recorded use, if any.
+    pub last_used: Option<i64>,
+    /// Address of the last recorded use, if any.
+    pub last_ip: Option<&'a str>,
+}
+
+/// Checks an already-normalised password against one stored hash the way the version does:
+/// 6.1 `wp_check_password()`; 6.8 `WP_Application_Passwords::check_password()`
+/// (`$generic$` → [`crate::verify_fast_hash`], else `wp_check_password()`).
+#[must_use]
+pub fn check(normalized: &[u8], stored: &[u8], compat: Compat) -> bool {
+    match compat {
+        Compat::Wp68 if stored.starts_with(fast::PREFIX) => {
+            fast::verify_fast_hash(normalized, stored)
+        }
+        _ => check_password(normalized, stored, compat),
+    }
+}
+
+/// The first record whose hash matches the supplied password (normalised first), or `None`.
+/// Each record is checked with constant-time comparisons; like WordPress, the search stops at
+/// the first match.
+#[must_use]
+pub fn find(items: &[Item<'_>], supplied: &[u8], compat: Compat) -> Option<usize> {
+    let mut buf = [0u8; MAX_PASSWORD_LEN];
+    let pw = normalize(supplied, &mut buf)?;
+    items
+        .iter()
+        .position(|item| check(pw, item.password, compat))
+}
+
+/// A user account as the application-password check sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Account<'a> {
+    /// `ID`.
+    pub id: u64,
+    /// `wp_is_application_passwords_available_for_user()` (the filter's answer; true by default).
+    pub available: bool,
+    /// The user's `_application_passwords` records, in stored order.
+    pub items: &'a [Item<'a>],
+}
+
+/// The user lookups WordPress makes: by login, then (when the name [`is_email`]) by e-mail.
+pub trait Accounts {
+    /// `get_user_by('login', name)`.
+    fn by_login(&self, login: &[u8]) -> Option<Account<'_>>;
+    /// `get_user_by('email', name)`.
+    fn by_email(&self, email: &[u8]) -> Option<Account<'_>>;
+}
+
+/// The site-wide conditions of `wp_validate_application_password()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site {
+    /// The `using_application_passwords` network option (set when the first one is created).
+    pub in_use: bool,
+    /// `REST_REQUEST` or `XMLRPC_REQUEST` (filter `application_password_is_api_request`).
+    pub api_request: bool,
+    /// `wp_is_application_passwords_available()`: see [`available`].
+    pub available: bool,
+}
+
+/// `wp_is_application_passwords_available()` without filters: HTTPS, or the `local`
+/// environment type.
+#[must_use]
+pub fn available(is_ssl: bool, environment_type: &[u8]) -> bool {
+    is_ssl || environment_type == b"local"
+}
+
+/// `is_ssl()` from `$_SERVER`: `HTTPS` is `on` in any case or loosely equal to `1`; only when
+/// `HTTPS` is absent, `SERVER_PORT` equal to `443`.
+#[must_use]
+pub fn is_ssl(https: Option<&[u8]>, server_port: Option<&[u8]>) -> bool {
+    match https {
+        Some(v) => v.eq_ignore_ascii_case(b"on") || php_numeric_equals(v, 1.0),
+        None => server_port.is_some_and(|p| php_numeric_equals(p, 443.0)),
+    }
+}
+
+/// PHP 8 `$string == $int` for a numeric string (leading and trailing whitespace allowed);
+/// a non-numeric string compares as a string and never equals these integers.
+fn php_numeric_equals(s: &[u8], n: f64) -> bool {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    let t = s.get(start..end).unwrap_or_default();
+    let numeric = t
+        .iter()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+        && t.iter().any(u8::is_ascii_digit);
+    numeric
+        && core::str::from_utf8(t)
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .is_some_and(|v| v == n)
+}
+
+/// WordPress's `is_email()`: at least 6 bytes, an `@` after the first byte, a local part of
+/// `[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]`, and a domain of two or more dot-separated labels of
+/// `[A-Za-z0-9-]` that neither start nor end with `-` (no empty labels).
+#[must_use]
+pub fn is_email(s: &[u8]) -> bool {
+    if s.len() < 6 {
+        return false;
+    }
+    let Some(at) = s.iter().skip(1).position(|&b| b == b'@').map(|i| i + 1) else {
+        return false;
+    };
+    let (local, domain) = (
+        s.get(..at).unwrap_or_default(),
+        s.get(at + 1..).unwrap_or_default(),
+    );
+    let local_ok = |b: &u8| b.is_ascii_alphanumeric() || b"!#$%&'*+/=?^_`{|}~.-".contains(b);
+    // PCRE's `$` also matches before a final newline.
+    let local = local.strip_suffix(b"\n").unwrap_or(local);
+    if local.is_empty() || !local.iter().all(local_ok) {
+        return false;
+    }
+    let mut labels = 0;
+    for label in domain.split(|&b| b == b'.') {
+        labels += 1;
+        let ok = !label.is_empty()
+            && label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'-')
+            && label.first() != Some(&b'-')
+            && label.last() != Some(&b'-');
+        if !ok {
+            return false;
+        }
+    }
+    labels >= 2
+}
+
+/// A WordPress error of the application-password check, as `rest_application_password_check_errors()`
+/// reports it (HTTP status 401 for all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuthError {
+    /// No user with that login (and the name is not an e-mail address).
+    InvalidUsername,
+    /// The name looks like an e-mail address and no user has it.
+    InvalidEmail,
+    /// The filter disabled application passwords for this user.
+    DisabledForUser,
+    /// No stored record matches (also: the user has none).
+    IncorrectPassword,
+}
+
+impl AuthError {
+    /// The WordPress error code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::InvalidUsername => "invalid_username",
+            Self::InvalidEmail => "invalid_email",
+            Self::DisabledForUser => "application_passwords_disabled_for_user",
+            Self::IncorrectPassword => "incorrect_password",
+        }
+    }
+
+    /// WordPress's (English) message.
+    #[must_use]
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::InvalidUsername => {
+                "<strong>Error:</strong> Unknown username. Check again or try your email address."
+            }
+            Self::InvalidEmail => {
+                "<strong>Error:</strong> Unknown email address. Check again or try your username."
+            }
+            Self::DisabledForUser => {
+                "Application passwords are not available for your account. Please contact the site administrator for assistance."
+            }
+            Self::IncorrectPassword => "The provided password is an invalid application password.",
+        }
+    }
+
+    /// The HTTP status of the REST response.
+    #[must_use]
+    pub fn status(self) -> u16 {
+        401
+    }
+}
+
+impl core::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl core::error::Error for AuthError {}
+
+/// A successful application-password authentication.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The user.
+    pub user_id: u64,
+    /// Index of the matching record in [`Account::items`]
+    /// (`rest_get_authenticated_app_password()` is its uuid).
+    pub item: usize,
+    /// Whether WordPress records this use (`last_used = now`, `last_ip = REMOTE_ADDR`): only
+    /// when the last recorded use is a day or more ago.
+    pub record_usage: bool,
+    /// 6.1 only: the record was a legacy MD5 digest, and WordPress 6.1 then calls
+    /// `wp_set_password()` for the user (its `wp_check_password()` rehash).
+    pub md5_rehash: bool,
+}
+
+/// What `wp_validate_application_password()` decides for one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Application passwords did not take part (not in use, not an API request, unavailable,
+    /// or no complete Basic credentials); WordPress goes on with other methods.
+    NotApplicable,
+    /// The user is authenticated.
+    Authenticated(Authenticated),
+    /// The request fails with this error.
+    Failed(AuthError),
+}
+
+/// `wp_validate_application_password()` → `wp_authenticate_application_password()` for a
+/// request with no user determined yet. `credentials` are `PHP_AUTH_USER` / `PHP_AUTH_PW`
+/// when both are set (see [`populate`]); `now` is the request time.
+///
+/// For an unknown user WordPress answers at once; call [`crate::dummy_check`] before
+/// returning the error if response times must not reveal which user names exist.
+#[must_use]
+pub fn authenticate(
+    site: &Site,
+    accounts: &impl Accounts,
+    credentials: Option<(&[u8], &[u8])>,
+    now: i64,
+    compat: Compat,
+) -> Outcome {
+    let Some((user, supplied)) = credentials else {
+        return Outcome::NotApplicable;
+    };
+    if !site.available || !site.in_use || !site.api_request {
+        return Outcome::NotApplicable;
+    }
+    let looks_like_email = is_email(user);
+    let account = accounts
+        .by_login(user)
+        .or_else(|| looks_like_email.then(|| accounts.by_email(user)).flatten());
+    let Some(account) = account else {
+        return Outcome::Failed(if looks_like_email {
+            AuthError::InvalidEmail
+        } else {
+            AuthError::InvalidUsername
+        });
+    };
+    if !account.available {
+        return Outcome::Failed(AuthError::DisabledForUser);
+    }
+    match find(account.items, supplied, compat) {
+        Some(i) => {
+            let item = account.items.get(i);
+            Outcome::Authenticated(Authenticated {
+                user_id: account.id,
+                item: i,
+                record_usage: item
+                    .is_some_and(|it| it.last_used.unwrap_or(0).saturating_add(86_400) <= now),
+                md5_rehash: compat == Compat::Wp61
+                    && item.is_some_and(|it| it.password.len() <= 32),
+            })
+        }
+        None => Outcome::Failed(AuthError::IncorrectPassword),
+    }
+}
+
+/// A `$_SERVER` entry: absent, set to PHP `null` (which `isset()` treats as absent), or a
+/// string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value<'a> {
+    /// Not in `$_SERVER`.
+    Unset,
+    /// Present with the value `null`.
+    Null,
+    /// A string.
+    Str(&'a [u8]),
+}
+
+impl<'a> Value<'a> {
+    fn from_option(v: Option<&'a [u8]>) -> Self {
+        v.map_or(Self::Unset, Self::Str)
+    }
+
+    /// The string, if `isset()` would say so.
+    #[must_use]
+    pub fn get(self) -> Option<&'a [u8]> {
+        match self {
+            Self::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// The `$_SERVER` entries WordPress reads Basic credentials from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Server<'a> {
+    /// `HTTP_AUTHORIZATION`.
+    pub http_authorization: Option<&'a [u8]>,
+    /// `REDIRECT_HTTP_AUTHORIZATION` (CGI rewrites).
+    pub redirect_http_authorization: Option<&'a [u8]>,
+    /// `PHP_AUTH_USER` as the SAPI set it.
+    pub php_auth_user: Option<&'a [u8]>,
+    /// `PHP_AUTH_PW` as the SAPI set it.
+    pub php_auth_pw: Option<&'a [u8]>,
+}
+
+/// `PHP_AUTH_USER` and `PHP_AUTH_PW` after WordPress ran.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Populated<'a> {
+    /// `PHP_AUTH_USER`.
+    pub user: Value<'a>,
+    /// `PHP_AUTH_PW`.
+    pub password: Value<'a>,
+}
+
+impl<'a> Populated<'a> {
+    /// Both set (non-null): what [`authenticate`] takes.
+    #[must_use]
+    pub fn credentials(&self) -> Option<(&'a [u8], &'a [u8])> {
+        Some((self.user.get()?, self.password.get()?))
+    }
+}
+
+/// PHP's lenient `base64_decode` of what WordPress's pattern lets through: the standard
+/// alphabet, padding and a final newline ignored, leftover bits dropped.
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// `wp_populate_basic_auth_from_authorization_header()`: when the SAPI did not set
+/// `PHP_AUTH_USER`/`PHP_AUTH_PW`, WordPress decodes `HTTP_AUTHORIZATION` (else
+/// `REDIRECT_HTTP_AUTHORIZATION`) if it matches `^Basic [A-Za-z0-9/+]*={0,2}$` (scheme in any
+/// case, one space; a final `\n` is allowed), splitting at the first `:` (6.8: a colon is
+/// required; 6.1: the password ends at the second colon and is `null` without one). The
+/// decoded value is written into `buf`, which needs 3/4 of the header's length.
+///
+/// This is WordPress's lenient reading; for a strict RFC 7617 parser use the `http-basic` crate.
+#[must_use]
+pub fn populate<'a>(server: &Server<'a>, compat: Compat, buf: &'a mut [u8]) -> Populated<'a> {
+    let untouched = Populated {
+        user: Value::from_option(server.php_auth_user),
+        password: Value::from_option(server.php_auth_pw),
+    };
+    if server.php_auth_user.is_some() || server.php_auth_pw.is_some() {
+        return untouched;
+    }
+    let Some(header) = server
+        .http_authorization
+        .or(server.redirect_http_authorization)
+    else {
+        return untouched;
+    };
+    let Some(decoded) = decode_header(header, buf) else {
+        return untouched;
+    };
+    let colon = decoded.iter().position(|&b| b == b':');
+    match (compat, colon) {
+        (Compat::Wp68, None) => untouched,
+        (Compat::Wp61, None) => Populated {
+            user: Value::Str(decoded),
+            password: Value::Null,
+        },
+        (_, Some(i)) => {
+            let (user, rest) = decoded.split_at(i);
+            let rest = rest.get(1..).unwrap_or_default();
+            let password = match compat {
+                Compat::Wp61 => rest.split(|&b| b == b':').next().unwrap_or_default(),
+                Compat::Wp68 => rest,
+            };
+            Populated {
+                user: Value::Str(user),
+                password: Value::Str(password),
+            }
+        }
+    }
+}
+
+fn decode_header<'a>(header: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
+    let scheme = header.get(..6)?;
+    if !scheme.eq_ignore_ascii_case(b"basic ") {
+        return None;
+    }
+    let token = header.get(6..)?;
+    let token = token.strip_suffix(b"\n").unwrap_or(token);
+    let body_len = token.iter().position(|&b| b == b'=').unwrap_or(token.len());
+    let (body, pad) = token.split_at(body_len);
+    if pad.len() > 2 || pad.iter().any(|&b| b != b'=') {
+        return None;
+    }
+    if !body
+        .iter()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+    {
+        return None;
+    }
+    // A lone final character carries 6 bits: PHP drops it.
+    let body = if body.len() % 4 == 1 {
+        body.get(..body.len() - 1)?
+    } else {
+        body
+    };
+    let n = LENIENT.decode_slice(body, buf).ok()?;
+    buf.get(..n)
+}
+
+/// A version-4 UUID from 16 random bytes, in WordPress's lower-case form
+/// (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`), for a new record's `uuid`.
+#[must_use]
+pub fn uuid4(random: [u8; 16]) -> [u8; 36] {
+    let mut b = random;
+    if let Some(v) = b.get_mut(6) {
+        *v = (*v & 0x0f) | 0x40;
+    }
+    if let Some(r) = b.get_mut(8) {
+        *r = (*r & 0x3f) | 0x80;
+    }
+    let mut out = [b'-'; 36];
+    let mut o = 0;
+    for (i, byte) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            o += 1;
+        }
+        for nib in [byte >> 4, byte & 15] {
+            if let Some(slot) = out.get_mut(o) {
+                *slot = b"0123456789abcdef"[usize::from(nib)];
+            }
+            o += 1;
+        }
+    }
+    out
+}

@@ -1,0 +1,251 @@
+#![no_std]
+#![doc = include_str!("../README.md")]
+
+#[cfg(test)]
+extern crate std;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use md5::{Digest as _, Md5};
+use sha2::Sha384;
+use subtle::ConstantTimeEq;
+
+pub mod app;
+pub mod bcrypt;
+pub mod crypt;
+pub mod fast;
+#[cfg(feature = "md5-crypt")]
+mod md5crypt;
+pub mod phpass;
+
+pub use fast::{fast_hash, verify_fast_hash};
+
+/// Which WordPress behaviour to reproduce where versions differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Compat {
+    /// WordPress up to 6.7: MD5 digests, then phpass with PHP's `crypt()` as fallback (so
+    /// `$P$`, `$H$`, bcrypt and the crypt(3) formats; not `$wp$`, Argon2 or `$generic$`).
+    Wp61,
+    /// WordPress 6.8 and later (the default): the decision list of [`Branch`].
+    #[default]
+    Wp68,
+}
+
+/// The longest password WordPress checks or hashes, in bytes.
+pub const MAX_PASSWORD_LEN: usize = 4096;
+
+/// The HMAC-SHA384 key of WordPress 6.8's bcrypt pre-hash (the literal ASCII string).
+pub const PREHASH_KEY: &[u8] = b"wp-sha384";
+
+/// Length of a `$wp$2y$` hash: `$wp` and a 60-byte bcrypt string.
+pub const WP_HASH_LEN: usize = 3 + bcrypt::HASH_LEN;
+
+/// Which step of WordPress 6.8's `wp_check_password()` decides for a (password, hash) pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Branch {
+    /// The stored value is at most 32 bytes: compared with the hex MD5 of the password.
+    Md5,
+    /// The password is over 4096 bytes: rejected.
+    TooLong,
+    /// `$wp` prefix: bcrypt of the HMAC-SHA384 pre-hash.
+    WpBcrypt,
+    /// `$P$` prefix: phpass (with its `crypt()` fallback).
+    Phpass,
+    /// Anything else: PHP's `password_verify()`.
+    PasswordVerify,
+}
+
+impl Branch {
+    /// The branch 6.8 takes.
+    #[must_use]
+    pub fn of(password: &[u8], stored: &[u8]) -> Self {
+        if stored.len() <= 32 {
+            Self::Md5
+        } else if password.len() > MAX_PASSWORD_LEN {
+            Self::TooLong
+        } else if stored.starts_with(b"$wp") {
+            Self::WpBcrypt
+        } else if stored.starts_with(b"$P$") {
+            Self::Phpass
+        } else {
+            Self::PasswordVerify
+        }
+    }
+
+    /// The vector files' name for the branch.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Md5 => "md5",
+            Self::TooLong => "too_long",
+            Self::WpBcrypt => "wp_bcrypt",
+            Self::Phpass => "phpass",
+            Self::PasswordVerify => "password_verify",
+        }
+    }
+}
+
+/// `wp_check_password(password, stored)`: whether `password` matches the stored `user_pass`
+/// (or application-password) hash, exactly as the chosen WordPress version decides.
+///
+/// Every comparison of secret-derived bytes is constant time. The result does not tell the
+/// caller to rehash: see [`needs_rehash`] (and, for 6.1's MD5 upgrade, [`Branch::Md5`]).
+///
+/// ```
+/// use wp_password::{Compat, check_password};
+/// let stored = b"$P$BCegwF4iNP5ap4082TPTXFIQ22GmwS1";
+/// assert!(check_password(b"password", stored, Compat::Wp68));
+/// assert!(!check_password(b"Password", stored, Compat::Wp68));
+/// ```
+#[must_use]
+pub fn check_password(password: &[u8], stored: &[u8], compat: Compat) -> bool {
+    match compat {
+        Compat::Wp61 if stored.len() <= 32 => md5_matches(password, stored),
+        Compat::Wp61 => phpass::check(password, stored),
+        Compat::Wp68 => match Branch::of(password, stored) {
+            Branch::Md5 => md5_matches(password, stored),
+            Branch::TooLong => false,
+            Branch::WpBcrypt => {
+                let inner = stored.get(3..).unwrap_or_default();
+                crypt::password_verify(&prehash(password), inner)
+            }
+            Branch::Phpass => phpass::check(password, stored),
+            Branch::PasswordVerify => crypt::password_verify(password, stored),
+        },
+    }
+}
+
+/// The legacy rule: `stored` equals the lowercase hex MD5 of the password (constant time).
+fn md5_matches(password: &[u8], stored: &[u8]) -> bool {
+    let digest = Md5::digest(password);
+    let mut hex = [0u8; 32];
+    for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
+        pair.copy_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+    }
+    bool::from(hex.as_slice().ct_eq(stored))
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// WordPress 6.8's bcrypt pre-hash: standard base64 (64 characters) of
+/// HMAC-SHA384 keyed with `wp-sha384`. Hashing trims the password first; checking does not.
+///
+/// ```
+/// assert_eq!(
+///     &wp_password::prehash(b"password"),
+///     b"ZEIBxmCIjkyF8MNbMmsrJOPmp2/ioyAvd90BaIOY1lr6z3gfcWZusfjOv0kWasvS",
+/// );
+/// ```
+#[must_use]
+pub fn prehash(password: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    if let Ok(mut mac) = Hmac::<Sha384>::new_from_slice(PREHASH_KEY) {
+        mac.update(password);
+        // 48 bytes → exactly 64 characters, no padding.
+        let _ = STANDARD.encode_slice(mac.finalize().into_bytes(), &mut out);
+    }
+    out
+}
+
+/// PHP's `trim()` with its default characters ` \t\n\r\0\x0B`.
+#[must_use]
+pub fn php_trim(s: &[u8]) -> &[u8] {
+    let keep = |b: &u8| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b);
+    let start = s.iter().position(keep).unwrap_or(s.len());
+    let end = s.iter().rposition(keep).map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
+}
+
+/// Why a password could not be hashed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HashError {
+    /// Over 4096 bytes (WordPress returns `*`, which never verifies).
+    TooLong,
+    /// A bcrypt cost outside 04..=31.
+    Cost,
+}
+
+impl core::fmt::Display for HashError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(match self {
+            Self::TooLong => "password longer than 4096 bytes",
+            Self::Cost => "bcrypt cost outside 04..=31",
+        })
+    }
+}
+
+impl core::error::Error for HashError {}
+
+/// `wp_hash_password()` of WordPress 6.8+: `$wp` + bcrypt `$2y$` of the pre-hash of the
+/// trimmed password. `salt` must be 16 bytes from a cryptographic RNG; `cost` is PHP's bcrypt
+/// cost (WordPress uses PHP's default: 10 before PHP 8.4, 12 from 8.4).
+///
+/// # Errors
+/// [`HashError::TooLong`] over 4096 bytes (checked before trimming), [`HashError::Cost`].
+///
+/// ```
+/// use wp_password::{Compat, check_password, hash_password};
+/// let stored = hash_password(b"correct horse", [7; 16], 4).unwrap();
+/// assert!(stored.starts_with(b"$wp$2y$04$"));
+/// assert!(check_password(b"correct horse", &stored, Compat::Wp68));
+/// ```
+pub fn hash_password(
+    password: &[u8],
+    salt: [u8; 16],
+    cost: u8,
+) -> Result<[u8; WP_HASH_LEN], HashError> {
+    if password.len() > MAX_PASSWORD_LEN {
+        return Err(HashError::TooLong);
+    }
+    let setting = bcrypt::Setting::new(cost, salt).map_err(|_| HashError::Cost)?;
+    let inner = setting.hash(&prehash(php_trim(password)));
+    let mut out = [0u8; WP_HASH_LEN];
+    let (prefix, rest) = out.split_at_mut(3);
+    prefix.copy_from_slice(b"$wp");
+    rest.copy_from_slice(&inner);
+    Ok(out)
+}
+
+/// `wp_hash_password()` of WordPress ≤ 6.7: phpass `$P$B` of the trimmed password, with a
+/// salt made from 6 random bytes.
+///
+/// # Errors
+/// [`HashError::TooLong`] over 4096 bytes.
+pub fn hash_password_phpass(
+    password: &[u8],
+    random: [u8; 6],
+) -> Result<[u8; phpass::HASH_LEN], HashError> {
+    if password.len() > MAX_PASSWORD_LEN {
+        return Err(HashError::TooLong);
+    }
+    Ok(phpass::Setting::wordpress(random).hash(php_trim(password)))
+}
+
+/// `wp_password_needs_rehash()` of 6.8 with bcrypt as the algorithm: true for anything that
+/// is not a `$wp$2y$` hash of the given cost.
+#[must_use]
+pub fn needs_rehash(stored: &[u8], cost: u8) -> bool {
+    match stored.strip_prefix(b"$wp") {
+        Some(inner) if inner.len() == bcrypt::HASH_LEN => !matches!(
+            bcrypt::Setting::parse(inner),
+            Ok(s) if s.variant == bcrypt::Variant::Y && s.cost == cost
+        ),
+        _ => true,
+    }
+}
+
+/// A `$wp$2y$10$` hash of a random password nobody knows, for [`dummy_check`].
+pub const DUMMY_HASH: &[u8; WP_HASH_LEN] =
+    b"$wp$2y$10$Hy9oHVZ3yqB2cyR8DaDTGe5Lr6BqOpfRh2kdDNtFvQHtM/2fjTmFu";
+
+/// Spends the time of a real 6.8 password check (bcrypt, cost 10) and returns `false`: call
+/// it when the user name is unknown so that the response time does not reveal which user
+/// names exist. WordPress itself answers unknown users at once; this is the mature choice for
+/// a service that stands in front of it.
+#[must_use]
+pub fn dummy_check(password: &[u8]) -> bool {
+    let _ = core::hint::black_box(check_password(password, DUMMY_HASH, Compat::Wp68));
+    false
+}
