@@ -95,15 +95,13 @@ pub const fn chunked_capacity(len: usize) -> usize {
 #[must_use]
 pub fn chunk<'a>(raw: &[u8], out: &'a mut [u8]) -> Option<&'a str> {
     let mut n = 0;
-    let mut kept = 0;
-    for &b in raw.iter().filter(|b| b.is_ascii_alphanumeric()) {
+    for (kept, &b) in raw.iter().filter(|b| b.is_ascii_alphanumeric()).enumerate() {
         if kept > 0 && kept % 4 == 0 {
             *out.get_mut(n)? = b' ';
             n += 1;
         }
         *out.get_mut(n)? = b;
         n += 1;
-        kept += 1;
     }
     core::str::from_utf8(out.get(..n)?).ok()
 }
@@ -563,7 +561,7 @@ pub fn uuid4(random: [u8; 16]) -> [u8; 36] {
         }
         for nib in [byte >> 4, byte & 15] {
             if let Some(slot) = out.get_mut(o) {
-                *slot = b"0123456789abcdef"[usize::from(nib)];
+                *slot = crate::hex_digit(nib);
             }
             o += 1;
         }

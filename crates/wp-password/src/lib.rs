@@ -121,12 +121,18 @@ fn md5_matches(password: &[u8], stored: &[u8]) -> bool {
     let digest = Md5::digest(password);
     let mut hex = [0u8; 32];
     for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
-        pair.copy_from_slice(&[HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
+        pair.copy_from_slice(&[hex_digit(b >> 4), hex_digit(b)]);
     }
     bool::from(hex.as_slice().ct_eq(stored))
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The lowercase hex digit of the low 4 bits of `n`.
+pub(crate) fn hex_digit(n: u8) -> u8 {
+    b"0123456789abcdef"
+        .get(usize::from(n & 15))
+        .copied()
+        .unwrap_or(b'0')
+}
 
 /// WordPress 6.8's bcrypt pre-hash: standard base64 (64 characters) of
 /// HMAC-SHA384 keyed with `wp-sha384`. Hashing trims the password first; checking does not.

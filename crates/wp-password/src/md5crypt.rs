@@ -3,7 +3,7 @@
 use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
 
-use crate::phpass::ITOA64;
+use crate::phpass::itoa64;
 
 /// The longest MD5-crypt string: `$1$`, 8 salt bytes, `$`, 22 hash characters.
 const MAX_LEN: usize = 34;
@@ -112,13 +112,13 @@ fn crypt(pw: &[u8], salt: &[u8], out: &mut [u8; MAX_LEN]) -> usize {
     for (hi, mid, lo) in groups {
         let mut v = (u32::from(hi) << 16) | (u32::from(mid) << 8) | u32::from(lo);
         for _ in 0..4 {
-            put(ITOA64[(v & 63) as usize]);
+            put(itoa64(v));
             v >>= 6;
         }
     }
     let mut v = u32::from(a11);
     for _ in 0..2 {
-        put(ITOA64[(v & 63) as usize]);
+        put(itoa64(v));
         v >>= 6;
     }
     w

@@ -9,6 +9,11 @@ use subtle::ConstantTimeEq;
 /// phpass's own base-64 alphabet (not RFC 4648's, and used in little-endian bit order).
 pub const ITOA64: &[u8; 64] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
+/// The alphabet character for the low 6 bits of `v`.
+pub(crate) fn itoa64(v: u32) -> u8 {
+    ITOA64.get((v & 63) as usize).copied().unwrap_or(b'.')
+}
+
 /// Length of a phpass hash string.
 pub const HASH_LEN: usize = 34;
 
@@ -95,6 +100,10 @@ impl Setting {
     }
 
     /// Hashes `password` with this setting: the 34-byte phpass string.
+    ///
+    /// Up to 4096 bytes of password, each round is the MD5 compressions of one padded
+    /// message built once, of which only the first 16 bytes change (on the stack, 4 KiB);
+    /// longer passwords (which WordPress never hashes or checks) take the general path.
     #[must_use]
     pub fn hash(&self, password: &[u8]) -> [u8; HASH_LEN] {
         let mut x: [u8; 16] = Md5::new()
@@ -102,12 +111,22 @@ impl Setting {
             .chain_update(password)
             .finalize()
             .into();
-        for _ in 0..(1u64 << self.count_log2) {
-            x = Md5::new()
-                .chain_update(x)
-                .chain_update(password)
-                .finalize()
-                .into();
+        let rounds = 1u64 << self.count_log2;
+        match Rounds::new(password) {
+            Some(mut r) => {
+                for _ in 0..rounds {
+                    x = r.next(&x);
+                }
+            }
+            None => {
+                for _ in 0..rounds {
+                    x = Md5::new()
+                        .chain_update(x)
+                        .chain_update(password)
+                        .finalize()
+                        .into();
+                }
+            }
         }
         let mut out = [0u8; HASH_LEN];
         let (head, checksum) = out.split_at_mut(12);
@@ -125,6 +144,51 @@ impl Setting {
     }
 }
 
+/// Blocks for `MD5(x ‖ password)` with passwords up to [`MAX_PASSWORD_LEN`] bytes.
+const MAX_BLOCKS: usize = (16 + MAX_PASSWORD_LEN + 9).div_ceil(64);
+
+/// The padded message `x ‖ password` of one phpass round, built once.
+struct Rounds {
+    blocks: [[u8; 64]; MAX_BLOCKS],
+    used: usize,
+}
+
+impl Rounds {
+    fn new(password: &[u8]) -> Option<Self> {
+        let len = 16 + password.len();
+        let used = (len + 9).div_ceil(64);
+        if used > MAX_BLOCKS {
+            return None;
+        }
+        let mut blocks = [[0u8; 64]; MAX_BLOCKS];
+        let bits = (len as u64).wrapping_mul(8).to_le_bytes();
+        let tail = core::iter::once(0x80u8)
+            .chain(core::iter::repeat_n(0, used * 64 - len - 9))
+            .chain(bits);
+        let bytes = [0u8; 16]
+            .into_iter()
+            .chain(password.iter().copied())
+            .chain(tail);
+        for (slot, b) in blocks.iter_mut().flatten().zip(bytes) {
+            *slot = b;
+        }
+        Some(Self { blocks, used })
+    }
+
+    fn next(&mut self, x: &[u8; 16]) -> [u8; 16] {
+        if let Some(first) = self.blocks.first_mut() {
+            first.split_at_mut(16).0.copy_from_slice(x);
+        }
+        let mut state = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
+        md5::block_api::compress(&mut state, self.blocks.get(..self.used).unwrap_or_default());
+        let mut out = [0u8; 16];
+        for (o, w) in out.chunks_exact_mut(4).zip(state) {
+            o.copy_from_slice(&w.to_le_bytes());
+        }
+        out
+    }
+}
+
 /// phpass's `encode64`: 3 bytes at a time as a little-endian 24-bit number, 6 bits per
 /// character, low bits first; a final group of 1 or 2 bytes gives 2 or 3 characters. Writes
 /// `ceil(4 * input.len() / 3)` characters into `out` (more are left untouched, fewer are cut).
@@ -137,7 +201,7 @@ pub fn encode64(input: &[u8], out: &mut [u8]) {
             .fold(0u32, |v, &b| (v << 8) | u32::from(b));
         for i in 0..=group.len() {
             if let Some(slot) = o.next() {
-                *slot = ITOA64[((v >> (6 * i)) & 63) as usize];
+                *slot = itoa64(v >> (6 * i));
             }
         }
     }
