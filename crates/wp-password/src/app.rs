@@ -155,11 +155,17 @@ pub fn check(normalized: &[u8], stored: &[u8], compat: Compat) -> bool {
 /// the first match.
 #[must_use]
 pub fn find(items: &[Item<'_>], supplied: &[u8], compat: Compat) -> Option<usize> {
-    let mut buf = [0u8; MAX_PASSWORD_LEN];
-    let pw = normalize(supplied, &mut buf)?;
-    items
-        .iter()
-        .position(|item| check(pw, item.password, compat))
+    let first = |pw: &[u8]| {
+        items
+            .iter()
+            .position(|item| check(pw, item.password, compat))
+    };
+    // Typical passwords fit the small buffer, which is cheaper to clear than the large one.
+    if supplied.len() <= 64 {
+        first(normalize(supplied, &mut [0u8; 64])?)
+    } else {
+        first(normalize(supplied, &mut [0u8; MAX_PASSWORD_LEN])?)
+    }
 }
 
 /// A user account as the application-password check sees it.
