@@ -47,3 +47,41 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2048))]
+
+    /// The hand-written decoder accepts exactly what the `base64` crate's standard engine
+    /// accepts, with the same bytes (tokens built to be near-valid, so both sides are hit).
+    #[test]
+    fn decoder_agrees_with_the_base64_crate(
+        raw in proptest::collection::vec(any::<u8>(), 0..40),
+        edits in proptest::collection::vec((any::<usize>(), prop::sample::select(b"A/+=-_ a\x80".to_vec())), 0..3),
+        drop_tail in 0usize..3,
+    ) {
+        use base64::Engine as _;
+        let mut token = base64::engine::general_purpose::STANDARD.encode(&raw).into_bytes();
+        for (at, b) in edits {
+            if !token.is_empty() {
+                let i = at % token.len();
+                token[i] = b;
+            }
+        }
+        token.truncate(token.len().saturating_sub(drop_tail));
+        let header = [b"Basic ".as_slice(), &token].concat();
+        let theirs = base64::engine::general_purpose::STANDARD.decode(&token);
+        let mut buf = vec![0u8; decoded_capacity(header.len())];
+        match (parse(&header, &mut buf), theirs) {
+            (Ok(c), Ok(bytes)) => {
+                prop_assert_eq!([c.user.as_bytes(), b":", c.password.as_bytes()].concat(), bytes);
+            }
+            (Err(Error::Base64 | Error::Syntax), Ok(bytes)) => {
+                // Only when the crate's output could not be a token68 after trimming.
+                prop_assert!(token.is_empty() || token.ends_with(b" ") || token.contains(&b' '), "{:?} {:?}", token, bytes);
+            }
+            (Err(e), Ok(_)) => prop_assert!(matches!(e, Error::Utf8 | Error::NoColon | Error::Ctl | Error::Empty), "{e:?}"),
+            (Ok(_), Err(e)) => prop_assert!(false, "we accepted {:?}, the crate said {e}", token),
+            (Err(_), Err(_)) => {}
+        }
+    }
+}
