@@ -177,7 +177,7 @@ fn sextet(b: u8) -> u32 {
 /// flag checked at the end, no per-chunk setup.
 fn decode(token: &[u8], buf: &mut [u8]) -> Result<usize, Error> {
     let (body, last) = match token.len().checked_sub(4) {
-        Some(n) if token.len() % 4 == 0 => token.split_at(n),
+        Some(n) if token.len().is_multiple_of(4) => token.split_at(n),
         _ => return Err(Error::Base64),
     };
     let [c0, c1, c2, c3] = <[u8; 4]>::try_from(last).map_err(|_| Error::Base64)?;
