@@ -11,6 +11,7 @@ pub mod header;
 pub mod replay;
 mod signature;
 pub mod url;
+pub mod wp;
 
 use core::fmt;
 

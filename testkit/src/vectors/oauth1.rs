@@ -5,7 +5,7 @@ use core::cell::RefCell;
 
 use oauth1_sig::replay::{MemoryReplayCache, NonceKey, ReplayCache};
 use oauth1_sig::{
-    Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed, header,
+    Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed, header, wp,
 };
 use serde_json::{Value, json};
 
@@ -22,10 +22,15 @@ pub(crate) fn percent_encode(case: &Value) -> Result<(), String> {
             .collect::<Result<Vec<u8>, _>>()?,
         None => bytes(case, "input")?.to_vec(),
     };
-    if case.get("expected").and_then(Value::as_str) == Some(&Encoded(&input).to_string()) {
+    let ours = Encoded(&input).to_string();
+    // The plugin encodes with PHP's rawurlencode(), which is the same function.
+    let wp = wp_column(case)
+        .and_then(|w| w.get("value"))
+        .and_then(Value::as_str);
+    if case.get("expected").and_then(Value::as_str) == Some(&ours) && wp.is_none_or(|w| w == ours) {
         Ok(())
     } else {
-        Err(format!("got {}", Encoded(&input)))
+        Err(format!("got {ours}, plugin column {wp:?}"))
     }
 }
 
@@ -43,7 +48,73 @@ pub(crate) fn authorization_header(case: &Value) -> Result<(), String> {
     for (k, v) in got.as_object().into_iter().flatten() {
         diff.eq(k, expected.get(k), Some(v));
     }
+    if let Some(w) = wp_column(case) {
+        let header = bytes(case, "header")?;
+        let mut entries = vec![wp::Entry::EMPTY; 64];
+        let mut arena = vec![0u8; header.len()];
+        let got = match wp::parse_header(header, &mut entries, &mut arena) {
+            Ok(Some(pairs)) => {
+                json!({"recognised": true, "params": pairs.iter().map(wp_pair).collect::<Vec<_>>()})
+            }
+            Ok(None) => json!({"recognised": false, "params": []}),
+            Err(e) => json!({"error": e.code()}),
+        };
+        for k in ["recognised", "params"] {
+            diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
+        }
+    }
     diff.finish(expected)
+}
+
+/// The `oracles.wp_oauth1` column: what the WordPress plugin does (checked against `wp`).
+fn wp_column(case: &Value) -> Option<&Value> {
+    case.get("oracles").and_then(|o| o.get("wp_oauth1"))
+}
+
+fn wp_pair(e: &wp::Entry<'_>) -> Value {
+    let key = match e.key {
+        wp::Key::Int(n) => n.to_string(),
+        wp::Key::Str(s) => String::from_utf8_lossy(s).into_owned(),
+    };
+    json!([key, String::from_utf8_lossy(e.value)])
+}
+
+fn wp_site(w: &Value) -> (Vec<u8>, bool) {
+    let env = w.get("env");
+    (
+        env.and_then(|e| e.get("home"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .as_bytes()
+            .to_vec(),
+        env.and_then(|e| e.get("is_ssl"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+    )
+}
+
+/// The plugin's reading of a request: its base string, or its error code (`null` when the
+/// request is not OAuth to it).
+fn wp_parse<R>(
+    req: &Req,
+    w: &Value,
+    require_token: Option<bool>,
+    then: impl FnOnce(Result<Option<wp::WpSigned<'_>>, wp::WpError>) -> R,
+) -> R {
+    let (home, is_ssl) = wp_site(w);
+    let site = wp::Site {
+        home: &home,
+        is_ssl,
+    };
+    let view = req.view();
+    let size = view.url.len() + view.body.len() + view.authorization.map_or(0, <[u8]>::len);
+    let mut entries = vec![wp::Entry::EMPTY; 4 * size + 16];
+    let mut arena = vec![0u8; size];
+    // `None`: only what it signs (no required-parameter check).
+    match require_token {
+        Some(t) => then(wp::parse(&view, &site, t, &mut entries, &mut arena)),
+        None => then(wp::collect(&view, &site, &mut entries, &mut arena).map(Some)),
+    }
 }
 
 /// The request of a vector (`method`, `url`, `headers`, `body`).
@@ -155,7 +226,54 @@ pub(crate) fn base_string(case: &Value) -> Result<(), String> {
     for (k, v) in got.as_object().into_iter().flatten() {
         diff.eq(k, expected.get(k), Some(v));
     }
+    if let Some(w) = wp_column(case)
+        && req.extra.is_empty()
+    {
+        let got = wp_parse(&req, w, None, |r| match r {
+            Ok(Some(s)) => json!({"base_string": collect_string(|o| s.write_base_string(o))}),
+            Ok(None) => json!({"error": null}),
+            Err(e) => json!({"base_string": null, "error": e.code()}),
+        });
+        if refused_by_design(&req) {
+            // PHP arrays and multipart bodies: the module refuses rather than reproduces them.
+            diff.eq(
+                "oracles.wp_oauth1 (refused)",
+                Some(&json!("oauth1_sig_unsupported")),
+                got.get("error"),
+            );
+        } else {
+            for k in ["base_string", "error"] {
+                if w.get(k).is_some() || got.get(k).is_some() {
+                    diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
+                }
+            }
+        }
+    }
     diff.finish(expected)
+}
+
+/// Requests `wp` refuses by design: a `[…]` parameter name (PHP arrays) or a multipart body.
+fn refused_by_design(req: &Req) -> bool {
+    let query = req
+        .url
+        .iter()
+        .position(|&b| b == b'?')
+        .map_or(&[][..], |i| &req.url[i + 1..]);
+    let array = |s: &[u8]| {
+        s.split(|&b| b == b'&').any(|pair| {
+            let name = pair.split(|&b| b == b'=').next().unwrap_or_default();
+            let name = String::from_utf8_lossy(name)
+                .replace("%5B", "[")
+                .replace("%5D", "]");
+            name.find('[').is_some_and(|i| name[i..].contains(']'))
+        })
+    };
+    let multipart = req.content_type.as_deref().is_some_and(|c| {
+        String::from_utf8_lossy(c)
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+    });
+    array(query) || (req.method == b"POST" && (multipart || array(&req.body)))
 }
 
 fn secrets(input: &Value) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
@@ -198,6 +316,26 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                 expected.get("signature").and_then(Value::as_str),
                 Some(sig.as_str()),
             );
+            if let Some(w) = wp_column(case) {
+                let ts = ts.as_deref().unwrap_or_default();
+                let wsig =
+                    wp::sign_base_string(method(input)?, &cs, ts, bytes(input, "base_string")?);
+                let raw_key = [cs.as_slice(), b"&", ts].concat();
+                diff.eq(
+                    "oracles.wp_oauth1.signature",
+                    w.get("signature")
+                        .and_then(Value::as_str)
+                        .map(str::as_bytes),
+                    Some(wsig.as_bytes()),
+                );
+                diff.eq(
+                    "oracles.wp_oauth1.signing_key",
+                    w.get("signing_key")
+                        .and_then(Value::as_str)
+                        .map(str::as_bytes),
+                    Some(raw_key.as_slice()),
+                );
+            }
         }
         Some("sign_request") => {
             let (cs, ts) = secrets(input)?;
@@ -218,6 +356,26 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             };
             for (k, v) in got.as_object().into_iter().flatten() {
                 diff.eq(k, expected.get(k), Some(v));
+            }
+            if let Some(w) = wp_column(case)
+                && req.extra.is_empty()
+            {
+                let m = method(input)?;
+                let got = wp_parse(&req, w, None, |r| match r {
+                    Ok(Some(s)) => json!({
+                        "base_string": collect_string(|o| s.write_base_string(o)),
+                        "signature": String::from_utf8_lossy(
+                            s.sign(m, &cs, ts.as_deref().unwrap_or_default()).as_bytes()
+                        ),
+                    }),
+                    Ok(None) => json!({"error": null}),
+                    Err(e) => json!({"error": e.code()}),
+                });
+                for k in ["base_string", "signature"] {
+                    if w.get(k).is_some() {
+                        diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
+                    }
+                }
             }
         }
         Some("verify") => {
@@ -290,6 +448,48 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             }
             for (k, v) in got.as_object().into_iter().flatten() {
                 diff.eq(k, expected.get(k), Some(v));
+            }
+            if let Some(w) = wp_column(case) {
+                // Without a token secret the plugin's request-token step: no token required.
+                let seen: Vec<String> = p
+                    .and_then(|p| p.get("seen_nonces"))
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|n| n.get("nonce").and_then(Value::as_str).map(str::to_owned))
+                    .collect();
+                let got = wp_parse(&req, w, Some(ts.is_some()), |r| {
+                    let (result, base) = match r {
+                        Ok(Some(s)) => {
+                            let r = s
+                                .verify(&cs, ts.as_deref().unwrap_or_default(), now, 900)
+                                .and_then(|()| {
+                                    let (nonce, _) = s.nonce();
+                                    if seen.iter().any(|n| n.as_bytes() == nonce) {
+                                        Err(wp::WpError::NonceAlreadyUsed)
+                                    } else {
+                                        Ok(())
+                                    }
+                                });
+                            (
+                                r.map(|()| true),
+                                Some(collect_string(|o| s.write_base_string(o))),
+                            )
+                        }
+                        Ok(None) => (Ok(false), None),
+                        Err(e) => (Err(e), None),
+                    };
+                    json!({
+                        "valid": result == Ok(true),
+                        "error": result.err().map(wp::WpError::code),
+                        "base_string": base,
+                    })
+                });
+                for k in ["valid", "error", "base_string"] {
+                    if w.get(k).is_some() {
+                        diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
+                    }
+                }
             }
         }
         other => return Err(format!("unknown case kind {other:?}")),

@@ -1,0 +1,1145 @@
+//! The WordPress OAuth1 server plugin's behaviour (WP-API/OAuth1 0.4.4), opt-in.
+//!
+//! The default API of this crate follows RFC 5849. A service that must accept exactly the
+//! requests a WordPress site running the plugin accepts — and compute the same base string —
+//! uses this module instead. Every difference (W1–W14 in the README) is reproduced here:
+//!
+//! - W1–W3: [`parse_header`] recognises only `OAuth ` (exact case, one space), extracts
+//!   `oauth_[a-z_-]*=` by pattern anywhere in the value, `urldecode`s values (`+` is a space),
+//!   reads a quoted `"0"` as empty, and keeps the last of repeated names.
+//! - W4, W5, W7, W9: query and form body are read the way PHP fills `$_GET` and `$_POST`
+//!   (names `urldecode`d, leading spaces dropped, `.` and space turned into `_`, an unclosed
+//!   `[` into `_`, empty names dropped, the first 1,000 variables only, repeated names: last
+//!   wins; the body only on POST), merged with `array_merge` (integer names renumbered, twice).
+//! - W8: every name and value is `rawurldecode`d once more before encoding.
+//! - W10: the base string URI comes from the site's `home` option and `is_ssl()`.
+//! - W11: the signing key is `consumer_secret&token_secret`, not percent-encoded.
+//! - W12: HMAC-SHA1 and HMAC-SHA256 only; `oauth_version` is not looked at.
+//! - W13: required parameters are tested with PHP's `empty()`; none at all means "not OAuth".
+//! - W14: the ±900 s window with PHP's loose comparison; nonces are the caller's (see
+//!   [`WpSigned::verify`]).
+//!
+//! Not reproduced, refused with [`WpError::Unsupported`] instead of signed differently: PHP
+//! array parameters (`a[]`, `a[x]`, W6) and multipart bodies (whose text fields PHP would sign).
+
+use hmac::{Hmac, KeyInit as _, Mac as _};
+use sha1::Sha1;
+use sha2::Sha256;
+use subtle::ConstantTimeEq;
+
+use crate::encode::encode_to;
+use crate::signature::{Method, Request};
+use crate::url::is_form;
+
+/// What PHP and the plugin would do, but this module does not reproduce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Unsupported {
+    /// A parameter name with `[…]` (PHP arrays, signed as `a[0]`, `a[1]`, …).
+    ArrayParameter,
+    /// A multipart body on POST (PHP signs its text fields).
+    MultipartBody,
+}
+
+/// The plugin's errors (its `WP_Error` codes), and what this module cannot reproduce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WpError {
+    /// `json_oauth1_missing_parameter` (some but not all required parameters).
+    MissingParameter,
+    /// `rest_oauth1_unknown_http_method`.
+    UnknownHttpMethod,
+    /// `json_oauth1_invalid_signature_method`.
+    InvalidSignatureMethod,
+    /// `json_oauth1_signature_mismatch`.
+    SignatureMismatch,
+    /// `json_oauth1_invalid_timestamp`.
+    InvalidTimestamp,
+    /// `json_oauth1_nonce_already_used`.
+    NonceAlreadyUsed,
+    /// The request needs behaviour this module does not reproduce.
+    Unsupported(Unsupported),
+    /// The caller's parameter or byte buffer is too small for the request.
+    Capacity,
+}
+
+impl WpError {
+    /// The plugin's error code (`oauth1_sig_unsupported` / `oauth1_sig_capacity` for the two
+    /// this module adds).
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::MissingParameter => "json_oauth1_missing_parameter",
+            Self::UnknownHttpMethod => "rest_oauth1_unknown_http_method",
+            Self::InvalidSignatureMethod => "json_oauth1_invalid_signature_method",
+            Self::SignatureMismatch => "json_oauth1_signature_mismatch",
+            Self::InvalidTimestamp => "json_oauth1_invalid_timestamp",
+            Self::NonceAlreadyUsed => "json_oauth1_nonce_already_used",
+            Self::Unsupported(_) => "oauth1_sig_unsupported",
+            Self::Capacity => "oauth1_sig_capacity",
+        }
+    }
+
+    /// The HTTP status the plugin answers with (401 for all of its own).
+    #[must_use]
+    pub fn status(self) -> u16 {
+        match self {
+            Self::Unsupported(_) | Self::Capacity => 400,
+            _ => 401,
+        }
+    }
+}
+
+impl core::fmt::Display for WpError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl core::error::Error for WpError {}
+
+/// The site settings the plugin builds the base string URI from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Site<'s> {
+    /// The `home` option, e.g. `http://example.com` or `https://example.com/blog`.
+    pub home: &'s [u8],
+    /// `is_ssl()` for this request (what PHP saw, not what the client used).
+    pub is_ssl: bool,
+}
+
+/// A PHP array key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Key<'a> {
+    /// An integer key (a name such as `5`).
+    Int(i64),
+    /// A string key.
+    Str(&'a [u8]),
+}
+
+/// One PHP array element: a parameter after PHP's and the plugin's reading (values decoded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// The name.
+    pub key: Key<'a>,
+    /// The value.
+    pub value: &'a [u8],
+}
+
+impl Entry<'_> {
+    /// A placeholder to fill the caller's buffer with.
+    pub const EMPTY: Entry<'static> = Entry {
+        key: Key::Int(0),
+        value: b"",
+    };
+}
+
+/// An ordered PHP array in a slice of the caller's entry buffer.
+struct Map<'a> {
+    slots: &'a mut [Entry<'a>],
+    len: usize,
+}
+
+impl<'a> Map<'a> {
+    fn take(entries: &mut &'a mut [Entry<'a>]) -> Self {
+        Self {
+            slots: core::mem::take(entries),
+            len: 0,
+        }
+    }
+
+    /// Gives back the unused slots.
+    fn finish(self, entries: &mut &'a mut [Entry<'a>]) -> &'a mut [Entry<'a>] {
+        let (used, rest) = self.slots.split_at_mut(self.len);
+        *entries = rest;
+        used
+    }
+
+    fn entries(&self) -> &[Entry<'a>] {
+        self.slots.get(..self.len).unwrap_or_default()
+    }
+
+    fn push(&mut self, e: Entry<'a>) -> Result<(), WpError> {
+        *self.slots.get_mut(self.len).ok_or(WpError::Capacity)? = e;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// `$a[$key] = $value`: replaces in place, else appends.
+    fn set(&mut self, e: Entry<'a>) -> Result<(), WpError> {
+        let len = self.len;
+        match self
+            .slots
+            .get_mut(..len)
+            .unwrap_or_default()
+            .iter_mut()
+            .find(|x| x.key == e.key)
+        {
+            Some(x) => {
+                x.value = e.value;
+                Ok(())
+            }
+            None => self.push(e),
+        }
+    }
+
+    /// `array_merge($a, $b)` appended into this (empty) map: integer keys renumbered from 0,
+    /// string keys overwritten in place.
+    fn merge(&mut self, parts: [&[Entry<'a>]; 2]) -> Result<(), WpError> {
+        let mut next = 0i64;
+        for e in parts.into_iter().flatten() {
+            match e.key {
+                Key::Int(_) => {
+                    self.push(Entry {
+                        key: Key::Int(next),
+                        value: e.value,
+                    })?;
+                    next += 1;
+                }
+                Key::Str(_) => self.set(*e)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The caller's byte buffer, handed out front to back.
+struct Arena<'a> {
+    rest: &'a mut [u8],
+}
+
+impl<'a> Arena<'a> {
+    /// `urldecode($raw)` (or `rawurldecode` without `plus`) into the arena.
+    fn decode(&mut self, raw: &[u8], plus: bool) -> Result<&'a mut [u8], WpError> {
+        let rest = core::mem::take(&mut self.rest);
+        if rest.len() < raw.len() {
+            self.rest = rest;
+            return Err(WpError::Capacity);
+        }
+        let (slot, rest) = rest.split_at_mut(raw.len());
+        let n = url_decode(raw, plus, slot);
+        let (used, spare) = slot.split_at_mut(n);
+        let _ = spare;
+        self.rest = rest;
+        Ok(used)
+    }
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// PHP's `urldecode` (`plus`) / `rawurldecode`: `%XX` with any hex case decoded, anything else
+/// (including a malformed `%`) kept. Writes into `out` (at least `raw.len()` long).
+fn url_decode(raw: &[u8], plus: bool, out: &mut [u8]) -> usize {
+    let mut n = 0;
+    let mut i = 0;
+    while let Some(&b) = raw.get(i) {
+        let (byte, step) = match (
+            b,
+            raw.get(i + 1).copied().and_then(hex_val),
+            raw.get(i + 2).copied().and_then(hex_val),
+        ) {
+            (b'%', Some(h), Some(l)) => ((h << 4) | l, 3),
+            (b'+', _, _) if plus => (b' ', 1),
+            _ => (b, 1),
+        };
+        if let Some(slot) = out.get_mut(n) {
+            *slot = byte;
+        }
+        n += 1;
+        i += step;
+    }
+    n
+}
+
+/// The plugin's reading of an `Authorization` value (W1–W3): `None` unless, trimmed, it starts
+/// with exactly `OAuth `; otherwise the `oauth_*` pairs found by its pattern, values `urldecode`d
+/// (into `bytes`), a quoted `"0"` read as empty, repeated names replaced in place. `realm` is
+/// never among them.
+///
+/// # Errors
+/// [`WpError::Capacity`] when `entries` or `bytes` is too small.
+pub fn parse_header<'a>(
+    value: &'a [u8],
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<Option<&'a [Entry<'a>]>, WpError> {
+    let mut entries = entries;
+    let mut arena = Arena { rest: bytes };
+    let Some(map) = header_map(value, &mut entries, &mut arena)? else {
+        return Ok(None);
+    };
+    let found: &'a [Entry<'a>] = map.finish(&mut entries);
+    Ok(Some(found))
+}
+
+fn header_map<'a>(
+    value: &'a [u8],
+    entries: &mut &'a mut [Entry<'a>],
+    arena: &mut Arena<'a>,
+) -> Result<Option<Map<'a>>, WpError> {
+    let value = trim(value);
+    if !value.starts_with(b"OAuth ") {
+        return Ok(None);
+    }
+    let mut map = Map::take(entries);
+    let mut i = 0;
+    while let Some(at) = value
+        .get(i..)
+        .and_then(|r| find(r, b"oauth_"))
+        .map(|p| p + i)
+    {
+        let name_end = value
+            .get(at + 6..)
+            .unwrap_or_default()
+            .iter()
+            .position(|&b| !(b.is_ascii_lowercase() || b == b'_' || b == b'-'))
+            .map_or(value.len(), |p| at + 6 + p);
+        if value.get(name_end) != Some(&b'=') {
+            i = at + 1;
+            continue;
+        }
+        let v = name_end + 1;
+        let q = if value.get(v) == Some(&b':') && value.get(v + 1) == Some(&b'"') {
+            Some(v + 1)
+        } else if value.get(v) == Some(&b'"') {
+            Some(v)
+        } else {
+            None
+        };
+        let quoted = q.and_then(|q| {
+            let inner = q + 1;
+            value
+                .get(inner..)
+                .and_then(|r| r.iter().position(|&b| b == b'"'))
+                .map(|p| (inner, inner + p))
+        });
+        let (raw, end) = match quoted {
+            // PHP's empty(): a quoted "" or "0" falls back to the (empty) unquoted group.
+            Some((s, e)) => {
+                let inner = value.get(s..e).unwrap_or_default();
+                (
+                    if matches!(inner, b"" | b"0") {
+                        &b""[..]
+                    } else {
+                        inner
+                    },
+                    e + 1,
+                )
+            }
+            None => {
+                let e = value
+                    .get(v..)
+                    .unwrap_or_default()
+                    .iter()
+                    .position(|&b| b == b',')
+                    .map_or(value.len(), |p| v + p);
+                (value.get(v..e).unwrap_or_default(), e)
+            }
+        };
+        let decoded: &'a [u8] = arena.decode(raw, true)?;
+        let name: &'a [u8] = value.get(at..name_end).unwrap_or_default();
+        map.set(Entry {
+            key: Key::Str(name),
+            value: decoded,
+        })?;
+        i = end.max(at + 1);
+    }
+    Ok(Some(map))
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// How many variables PHP reads from one source (`max_input_vars`).
+pub const MAX_INPUT_VARS: usize = 1000;
+
+/// PHP's reading of a query string or form body into `$_GET` / `$_POST`.
+fn php_vars<'a>(
+    raw: &[u8],
+    entries: &mut &'a mut [Entry<'a>],
+    arena: &mut Arena<'a>,
+) -> Result<&'a [Entry<'a>], WpError> {
+    let mut map = Map::take(entries);
+    for (count, pair) in raw
+        .split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .enumerate()
+    {
+        if count >= MAX_INPUT_VARS {
+            break;
+        }
+        let (name, value) = match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (
+                pair.get(..i).unwrap_or_default(),
+                pair.get(i + 1..).unwrap_or_default(),
+            ),
+            None => (pair, &b""[..]),
+        };
+        let name = arena.decode(name, true)?;
+        let value: &'a [u8] = arena.decode(value, true)?;
+        if let Some(key) = php_name(name)? {
+            map.set(Entry { key, value })?;
+        }
+    }
+    let vars: &'a [Entry<'a>] = map.finish(entries);
+    Ok(vars)
+}
+
+/// `php_register_variable_ex`'s name rules on a decoded name: read up to a NUL, leading
+/// spaces dropped, `.` and space become `_`; an unclosed `[` becomes `_` (the rest is kept as
+/// is); an empty name is dropped. Canonical decimal integers become integer keys.
+fn php_name(name: &mut [u8]) -> Result<Option<Key<'_>>, WpError> {
+    let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    let start = name
+        .iter()
+        .take(end)
+        .position(|&b| b != b' ')
+        .unwrap_or(end);
+    let name = name.get_mut(start..end).unwrap_or_default();
+    let mut bracket = None;
+    for (i, b) in name.iter_mut().enumerate() {
+        match *b {
+            b' ' | b'.' => *b = b'_',
+            b'[' => {
+                bracket = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    if let Some(i) = bracket {
+        if i == 0 {
+            return Ok(None);
+        }
+        if name.get(i + 1..).unwrap_or_default().contains(&b']') {
+            return Err(WpError::Unsupported(Unsupported::ArrayParameter));
+        }
+        if let Some(b) = name.get_mut(i) {
+            *b = b'_';
+        }
+    }
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let name: &[u8] = name;
+    Ok(Some(int_key(name).map_or(Key::Str(name), Key::Int)))
+}
+
+/// PHP's numeric-string array keys: `0`, or an optional `-` and digits without a leading
+/// zero, within `i64` (`-0` stays a string).
+fn int_key(s: &[u8]) -> Option<i64> {
+    let digits = s.strip_prefix(b"-").unwrap_or(s);
+    let canonical = match digits {
+        [b'0'] => s.len() == 1,
+        [b'1'..=b'9', rest @ ..] => rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    };
+    if !canonical {
+        return None;
+    }
+    core::str::from_utf8(s).ok()?.parse().ok()
+}
+
+/// A request as the plugin reads it: the parameters it signs, and the signature it was sent.
+#[derive(Debug)]
+pub struct WpSigned<'a> {
+    method: &'a [u8],
+    params: &'a [Entry<'a>],
+    signature: &'a [u8],
+    signature_method: Option<Method>,
+    base: BaseUri<'a>,
+    timestamp: &'a [u8],
+    nonce: &'a [u8],
+    consumer_key: &'a [u8],
+    token: Option<&'a [u8]>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct BaseUri<'a> {
+    scheme: &'a [u8],
+    /// The home URL after its scheme (`//host[:port][/path]`).
+    rest: &'a [u8],
+    /// Appended after a `/` when not PHP-empty.
+    path: &'a [u8],
+}
+
+impl<'a> BaseUri<'a> {
+    fn new(site: &Site<'a>, url: &'a [u8]) -> Self {
+        let home = trim(site.home);
+        let (home_scheme, after) = match find(home, b"://") {
+            Some(i) => (
+                home.get(..i).unwrap_or_default(),
+                home.get(i..).unwrap_or_default(),
+            ),
+            None => (&b"http"[..], home),
+        };
+        let scheme = if site.is_ssl {
+            &b"https"[..]
+        } else {
+            home_scheme
+        };
+        // get_home_url(null, '/', 'relative'): the home path plus '/'.
+        let home_path = after
+            .get(3..)
+            .and_then(|h| {
+                h.iter()
+                    .position(|&b| b == b'/')
+                    .map(|p| h.get(p..).unwrap_or_default())
+            })
+            .unwrap_or_default();
+        let home_path = {
+            let t = home_path
+                .iter()
+                .position(|&b| b != b'/')
+                .unwrap_or(home_path.len());
+            home_path.get(t..).unwrap_or_default()
+        };
+        let request_path = php_url_path(request_uri(url));
+        // Strip "/<home path>/" when the request path starts with it.
+        let stripped = request_path
+            .strip_prefix(b"/")
+            .and_then(|p| {
+                if home_path.is_empty() {
+                    Some(p)
+                } else {
+                    p.strip_prefix(home_path).and_then(|p| p.strip_prefix(b"/"))
+                }
+            })
+            .unwrap_or(request_path);
+        let path = {
+            let t = stripped
+                .iter()
+                .position(|&b| b != b'/')
+                .unwrap_or(stripped.len());
+            stripped.get(t..).unwrap_or_default()
+        };
+        Self {
+            scheme,
+            rest: after,
+            path,
+        }
+    }
+
+    fn write(&self, out: &mut impl FnMut(&[u8])) {
+        encode_to(self.scheme, &mut *out);
+        encode_to(self.rest, &mut *out);
+        // PHP `if ($path)`: "" and "0" append nothing.
+        if !matches!(self.path, b"" | b"0") {
+            encode_to(b"/", &mut *out);
+            encode_to(self.path, &mut *out);
+        }
+    }
+}
+
+fn trim(s: &[u8]) -> &[u8] {
+    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b);
+    let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+    s.get(start..end).unwrap_or_default()
+}
+
+/// `$_SERVER['REQUEST_URI']` from an absolute URL: from the path on.
+fn request_uri(url: &[u8]) -> &[u8] {
+    let after = find(url, b"://").map_or(url, |i| url.get(i + 3..).unwrap_or_default());
+    after
+        .iter()
+        .position(|&b| b == b'/' || b == b'?')
+        .map_or(&b""[..], |p| after.get(p..).unwrap_or_default())
+}
+
+/// `parse_url($uri, PHP_URL_PATH)` for a request URI: the part before `?`/`#`; a URI
+/// starting with `//` is read as `//authority/path`.
+fn php_url_path(uri: &[u8]) -> &[u8] {
+    let uri = uri
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .map_or(uri, |p| uri.get(..p).unwrap_or_default());
+    match uri.strip_prefix(b"//") {
+        Some(rest) => rest
+            .iter()
+            .position(|&b| b == b'/')
+            .map_or(&b""[..], |p| rest.get(p..).unwrap_or_default()),
+        None => uri,
+    }
+}
+
+/// `empty($params[$name])`.
+fn get<'a>(params: &[Entry<'a>], name: &[u8]) -> Option<&'a [u8]> {
+    params
+        .iter()
+        .find(|e| e.key == Key::Str(name))
+        .map(|e| e.value)
+        .filter(|v| !matches!(*v, b"" | b"0"))
+}
+
+/// The plugin's checks before the signature: which request is OAuth at all, and what it signs.
+///
+/// `entries` and `bytes` are the caller's working memory: about four entries per parameter and
+/// the length of the query, body and header in bytes are always enough.
+///
+/// Returns `Ok(None)` when the request carries none of the required parameters (the plugin
+/// then lets other authentication run).
+///
+/// # Errors
+/// [`WpError::MissingParameter`], [`WpError::UnknownHttpMethod`], [`WpError::Unsupported`],
+/// [`WpError::Capacity`].
+pub fn parse<'a>(
+    req: &Request<'a>,
+    site: &Site<'a>,
+    require_token: bool,
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<Option<WpSigned<'a>>, WpError> {
+    let (signed, oauth) = read(req, site, entries, bytes)?;
+    let required: &[&[u8]] = &[
+        b"oauth_consumer_key",
+        b"oauth_timestamp",
+        b"oauth_nonce",
+        b"oauth_signature",
+        b"oauth_signature_method",
+        b"oauth_token",
+    ];
+    let required = required
+        .get(..if require_token { 6 } else { 5 })
+        .unwrap_or_default();
+    let present = required.iter().filter(|n| get(oauth, n).is_some()).count();
+    if present == 0 {
+        return Ok(None);
+    }
+    if present < required.len() {
+        return Err(WpError::MissingParameter);
+    }
+    signed.map(Some)
+}
+
+/// What the plugin signs for a request, without its required-parameter check (for base
+/// strings and client-side signing).
+///
+/// # Errors
+/// [`WpError::UnknownHttpMethod`], [`WpError::Unsupported`], [`WpError::Capacity`].
+pub fn collect<'a>(
+    req: &Request<'a>,
+    site: &Site<'a>,
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<WpSigned<'a>, WpError> {
+    read(req, site, entries, bytes)?.0
+}
+
+/// The merged parameters (`get_parameters()`), and what `check_oauth_signature()` signs (or
+/// its method error).
+#[allow(clippy::type_complexity)]
+fn read<'a>(
+    req: &Request<'a>,
+    site: &Site<'a>,
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<(Result<WpSigned<'a>, WpError>, &'a [Entry<'a>]), WpError> {
+    let mut entries = entries;
+    let mut arena = Arena { rest: bytes };
+    let query = {
+        let uri = request_uri(req.url);
+        let q = uri.iter().position(|&b| b == b'?');
+        let q = q.map_or(&b""[..], |p| uri.get(p + 1..).unwrap_or_default());
+        q.iter()
+            .position(|&b| b == b'#')
+            .map_or(q, |p| q.get(..p).unwrap_or_default())
+    };
+    let get_vars = php_vars(query, &mut entries, &mut arena)?;
+    let is_post = req.method == b"POST";
+    let post_vars: &'a [Entry<'a>] = match req.content_type {
+        Some(ct) if is_post && is_form(ct) => php_vars(req.body, &mut entries, &mut arena)?,
+        Some(ct) if is_post && is_multipart(ct) => {
+            return Err(WpError::Unsupported(Unsupported::MultipartBody));
+        }
+        _ => &[],
+    };
+    // get_parameters(): array_merge($_GET, $_POST), then the header's pairs on top.
+    let mut first = Map::take(&mut entries);
+    first.merge([get_vars, post_vars])?;
+    let first: &'a [Entry<'a>] = first.finish(&mut entries);
+    let header: &'a [Entry<'a>] = match req.authorization {
+        Some(h) => match header_map(h, &mut entries, &mut arena)? {
+            Some(m) => m.finish(&mut entries),
+            None => &[],
+        },
+        None => &[],
+    };
+    let mut oauth = Map::take(&mut entries);
+    oauth.merge([first, header])?;
+    let oauth: &'a [Entry<'a>] = oauth.finish(&mut entries);
+
+    // check_oauth_signature(): the method's own superglobal merged with everything.
+    // strtoupper($_SERVER['REQUEST_METHOD']) (while PHP fills $_POST for exactly "POST").
+    let mut upper = [0u8; 8];
+    let method: &'static [u8] = match req.method.len() {
+        n @ 1..=7 => {
+            for (d, s) in upper.iter_mut().zip(req.method) {
+                *d = s.to_ascii_uppercase();
+            }
+            match upper.get(..n).unwrap_or_default() {
+                b"GET" => b"GET",
+                b"HEAD" => b"HEAD",
+                b"DELETE" => b"DELETE",
+                b"POST" => b"POST",
+                b"PUT" => b"PUT",
+                b"PATCH" => b"PATCH",
+                _ => b"",
+            }
+        }
+        _ => b"",
+    };
+    let own = match method {
+        b"GET" | b"HEAD" | b"DELETE" => get_vars,
+        b"POST" | b"PUT" | b"PATCH" => post_vars,
+        _ => return Ok((Err(WpError::UnknownHttpMethod), oauth)),
+    };
+    let mut params = Map::take(&mut entries);
+    params.merge([own, oauth])?;
+    let signature = get(params.entries(), b"oauth_signature").unwrap_or_default();
+    let method_name = get(params.entries(), b"oauth_signature_method").unwrap_or_default();
+    let timestamp = get(params.entries(), b"oauth_timestamp").unwrap_or_default();
+    let nonce = get(params.entries(), b"oauth_nonce").unwrap_or_default();
+    let consumer_key = get(params.entries(), b"oauth_consumer_key").unwrap_or_default();
+    let token = get(params.entries(), b"oauth_token");
+    // The signature itself is not signed: set it aside, then sort by the normalised name.
+    let all = params.finish(&mut entries);
+    let mut n = all.len();
+    if let Some(i) = all
+        .iter()
+        .position(|e| e.key == Key::Str(b"oauth_signature"))
+    {
+        all.swap(i, n - 1);
+        n -= 1;
+    }
+    let signed = all.get_mut(..n).unwrap_or_default();
+    // PHP 8's sort is stable (equal normalised names keep their order): an insertion sort,
+    // which needs no allocation (the plugin mode is for compatibility, not for speed).
+    for i in 1..signed.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(a), Some(b)) = (signed.get(j - 1), signed.get(j)) else {
+                break;
+            };
+            if normalized(a.key).cmp(normalized(b.key)) != core::cmp::Ordering::Greater {
+                break;
+            }
+            signed.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    let params: &'a [Entry<'a>] = signed;
+    let signed = WpSigned {
+        method,
+        params,
+        signature,
+        signature_method: match method_name {
+            b"HMAC-SHA1" => Some(Method::HmacSha1),
+            b"HMAC-SHA256" => Some(Method::HmacSha256),
+            _ => None,
+        },
+        base: BaseUri::new(site, req.url),
+        timestamp,
+        nonce,
+        consumer_key,
+        token,
+    };
+    Ok((Ok(signed), oauth))
+}
+
+fn is_multipart(ct: &[u8]) -> bool {
+    ct.len() >= 19
+        && ct
+            .get(..19)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"multipart/form-data"))
+}
+
+/// `rawurldecode` as an iterator.
+#[derive(Clone)]
+struct RawDecode<'a> {
+    s: &'a [u8],
+    i: usize,
+}
+
+impl Iterator for RawDecode<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        let b = *self.s.get(self.i)?;
+        let hex = |k| self.s.get(self.i + k).copied().and_then(hex_val);
+        match (b, hex(1), hex(2)) {
+            (b'%', Some(h), Some(l)) => {
+                self.i += 3;
+                Some((h << 4) | l)
+            }
+            _ => {
+                self.i += 1;
+                Some(b)
+            }
+        }
+    }
+}
+
+/// RFC 3986 encoding (PHP's `rawurlencode`) as an iterator adapter.
+#[derive(Clone)]
+struct Encode<I> {
+    inner: I,
+    pending: [u8; 2],
+    left: usize,
+}
+
+fn encode<I: Iterator<Item = u8>>(inner: I) -> Encode<I> {
+    Encode {
+        inner,
+        pending: [0; 2],
+        left: 0,
+    }
+}
+
+impl<I: Iterator<Item = u8>> Iterator for Encode<I> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        if self.left > 0 {
+            let b = self.pending.get(2 - self.left).copied();
+            self.left -= 1;
+            return b;
+        }
+        let b = self.inner.next()?;
+        if crate::encode::is_unreserved(b) {
+            Some(b)
+        } else {
+            let digit = |n: u8| {
+                b"0123456789ABCDEF"
+                    .get(usize::from(n))
+                    .copied()
+                    .unwrap_or(b'0')
+            };
+            self.pending = [digit(b >> 4), digit(b & 15)];
+            self.left = 2;
+            Some(b'%')
+        }
+    }
+}
+
+/// The bytes of a key or value as the plugin normalises it: `rawurlencode(rawurldecode(x))`
+/// (an integer key in decimal).
+#[derive(Clone)]
+enum Normalized<'a> {
+    Digits(core::iter::Skip<core::array::IntoIter<u8, 20>>),
+    Text(Encode<RawDecode<'a>>),
+}
+
+impl Iterator for Normalized<'_> {
+    type Item = u8;
+    fn next(&mut self) -> Option<u8> {
+        match self {
+            Self::Digits(d) => d.next(),
+            Self::Text(t) => t.next(),
+        }
+    }
+}
+
+fn normalized(key: Key<'_>) -> Normalized<'_> {
+    match key {
+        Key::Int(n) => {
+            let mut buf = [0u8; 20];
+            let mut i = buf.len();
+            let mut v = n.unsigned_abs();
+            loop {
+                i -= 1;
+                if let Some(b) = buf.get_mut(i) {
+                    *b = b'0' + (v % 10) as u8;
+                }
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            if n < 0 {
+                i -= 1;
+                if let Some(b) = buf.get_mut(i) {
+                    *b = b'-';
+                }
+            }
+            Normalized::Digits(buf.into_iter().skip(i))
+        }
+        Key::Str(s) => Normalized::Text(encode(RawDecode { s, i: 0 })),
+    }
+}
+
+/// Feeds an iterator's bytes to `out` in chunks.
+fn emit(bytes: impl Iterator<Item = u8>, out: &mut impl FnMut(&[u8])) {
+    let mut chunk = [0u8; 64];
+    let mut n = 0;
+    for b in bytes {
+        if let Some(slot) = chunk.get_mut(n) {
+            *slot = b;
+            n += 1;
+        }
+        if n == chunk.len() {
+            out(&chunk);
+            n = 0;
+        }
+    }
+    if n > 0 {
+        out(chunk.get(..n).unwrap_or_default());
+    }
+}
+
+impl<'a> WpSigned<'a> {
+    /// `oauth_consumer_key`, to look the consumer up by.
+    #[must_use]
+    pub fn consumer_key(&self) -> &'a [u8] {
+        self.consumer_key
+    }
+
+    /// `oauth_token`, if sent.
+    #[must_use]
+    pub fn token(&self) -> Option<&'a [u8]> {
+        self.token
+    }
+
+    /// `oauth_nonce` and `oauth_timestamp` as sent, for the caller's nonce store (the plugin
+    /// keeps one nonce per user and timestamp; W14).
+    #[must_use]
+    pub fn nonce(&self) -> (&'a [u8], &'a [u8]) {
+        (self.nonce, self.timestamp)
+    }
+
+    /// The parameters the plugin signs, sorted as it sorts them.
+    #[must_use]
+    pub fn params(&self) -> &'a [Entry<'a>] {
+        self.params
+    }
+
+    /// Streams the base string the plugin computes.
+    pub fn write_base_string(&self, mut out: impl FnMut(&[u8])) {
+        out(self.method);
+        out(b"&");
+        self.base.write(&mut out);
+        out(b"&");
+        for (i, e) in self.params.iter().enumerate() {
+            if i > 0 {
+                out(b"%26");
+            }
+            emit(encode(normalized(e.key)), &mut out);
+            out(b"%3D");
+            emit(encode(normalized(Key::Str(e.value))), &mut out);
+        }
+    }
+
+    /// `check_oauth_signature()` then `check_oauth_timestamp_and_nonce()`'s timestamp part:
+    /// the method (W12), the signature under the unencoded key (W11), compared in constant
+    /// time with the `rawurldecode`d value sent, then (with a clock) the ±`window` s window
+    /// with PHP's loose comparison (W14; the plugin's window is 900). Nonce bookkeeping stays with the caller: call it after this succeeds
+    /// and map a reuse to [`WpError::NonceAlreadyUsed`].
+    ///
+    /// # Errors
+    /// [`WpError::InvalidSignatureMethod`], [`WpError::SignatureMismatch`],
+    /// [`WpError::InvalidTimestamp`].
+    pub fn verify(
+        &self,
+        consumer_secret: &[u8],
+        token_secret: &[u8],
+        now: Option<u64>,
+        window: u64,
+    ) -> Result<(), WpError> {
+        let method = self
+            .signature_method
+            .ok_or(WpError::InvalidSignatureMethod)?;
+        let computed = self.sign(method, consumer_secret, token_secret);
+        let mut sent = [0u8; 128];
+        let n = url_decode(
+            self.signature.get(..128).unwrap_or(self.signature),
+            false,
+            &mut sent,
+        );
+        let sent = if self.signature.len() > 128 {
+            &[][..]
+        } else {
+            sent.get(..n).unwrap_or_default()
+        };
+        if !bool::from(computed.as_bytes().ct_eq(sent)) {
+            return Err(WpError::SignatureMismatch);
+        }
+        let Some(now) = now else {
+            return Ok(());
+        };
+        let ts = php_number(self.timestamp).ok_or(WpError::InvalidTimestamp)?;
+        #[allow(clippy::cast_precision_loss)]
+        let (now, window) = (now as f64, window as f64);
+        if ts < now - window || ts > now + window {
+            return Err(WpError::InvalidTimestamp);
+        }
+        Ok(())
+    }
+
+    /// The plugin's signature of this request: base64 of the HMAC under
+    /// `consumer_secret&token_secret` (unencoded, W11).
+    #[must_use]
+    pub fn sign(&self, method: Method, consumer_secret: &[u8], token_secret: &[u8]) -> WpSignature {
+        signature(method, consumer_secret, token_secret, |out| {
+            self.write_base_string(out);
+        })
+    }
+}
+
+/// The plugin's signature of a base string the caller already has (W11: the key is not
+/// percent-encoded; PLAINTEXT does not exist there and is signed as HMAC-SHA1).
+#[must_use]
+pub fn sign_base_string(
+    method: Method,
+    consumer_secret: &[u8],
+    token_secret: &[u8],
+    base_string: &[u8],
+) -> WpSignature {
+    signature(method, consumer_secret, token_secret, |out| {
+        out(base_string)
+    })
+}
+
+fn signature(
+    method: Method,
+    cs: &[u8],
+    ts: &[u8],
+    feed: impl FnOnce(&mut dyn FnMut(&[u8])),
+) -> WpSignature {
+    use base64::Engine as _;
+    let mut out = WpSignature {
+        buf: [0u8; 44],
+        len: 0,
+    };
+    let mut b64 = |raw: &[u8]| {
+        out.len = base64::engine::general_purpose::STANDARD
+            .encode_slice(raw, &mut out.buf)
+            .unwrap_or(0);
+    };
+    match method {
+        Method::HmacSha256 => {
+            let key = raw_key::<Sha256>(cs, ts);
+            if let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key.as_slice()) {
+                feed(&mut |p| m.update(p));
+                b64(&m.finalize().into_bytes());
+            }
+        }
+        Method::HmacSha1 | Method::Plaintext => {
+            let key = raw_key::<Sha1>(cs, ts);
+            if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(key.as_slice()) {
+                feed(&mut |p| m.update(p));
+                b64(&m.finalize().into_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// An HMAC key of any length as HMAC uses it: up to the block size as is, longer hashed
+/// first (so `consumer_secret&token_secret` never has to be assembled in memory).
+struct RawKey {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl RawKey {
+    fn as_slice(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+fn raw_key<D: sha2::Digest>(cs: &[u8], ts: &[u8]) -> RawKey {
+    let mut k = RawKey {
+        buf: [0u8; 64],
+        len: 0,
+    };
+    if cs.len() + 1 + ts.len() <= 64 {
+        for p in [cs, b"&", ts] {
+            if let Some(dst) = k.buf.get_mut(k.len..k.len + p.len()) {
+                dst.copy_from_slice(p);
+            }
+            k.len += p.len();
+        }
+    } else {
+        let d = D::new()
+            .chain_update(cs)
+            .chain_update(b"&")
+            .chain_update(ts)
+            .finalize();
+        k.len = d.len().min(64);
+        if let Some(dst) = k.buf.get_mut(..k.len) {
+            dst.copy_from_slice(d.get(..k.len).unwrap_or_default());
+        }
+    }
+    k
+}
+
+/// A plugin signature (base64, 28 or 44 characters).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WpSignature {
+    buf: [u8; 44],
+    len: usize,
+}
+
+impl WpSignature {
+    /// The base64 text.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+/// PHP 8 loose comparison of a string with an integer: a numeric string (leading and trailing
+/// whitespace allowed) compares as a number; anything else fails the window.
+fn php_number(s: &[u8]) -> Option<f64> {
+    let t = {
+        let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
+        let end = s.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
+        s.get(start..end).unwrap_or_default()
+    };
+    let ok = t.iter().any(u8::is_ascii_digit)
+        && t.iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'));
+    if !ok {
+        return None;
+    }
+    core::str::from_utf8(t).ok()?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn php_names() {
+        let mut n = *b" a.b c";
+        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"a_b_c"))));
+        let mut n = *b"a[b.c";
+        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"a_b.c"))));
+        let mut n = *b"[x";
+        assert_eq!(php_name(&mut n), Ok(None));
+        let mut n = *b"a[]";
+        assert_eq!(
+            php_name(&mut n),
+            Err(WpError::Unsupported(Unsupported::ArrayParameter))
+        );
+        let mut n = *b"5";
+        assert_eq!(php_name(&mut n), Ok(Some(Key::Int(5))));
+        let mut n = *b"05";
+        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"05"))));
+        let mut n = *b"-0";
+        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"-0"))));
+    }
+
+    #[test]
+    fn loose_numbers() {
+        assert_eq!(php_number(b" 1700000000"), Some(1.7e9));
+        assert_eq!(php_number(b"17e8"), Some(1.7e9));
+        assert_eq!(php_number(b"abc"), None);
+    }
+}
