@@ -19,8 +19,13 @@
 //! - W14: the ±900 s window with PHP's loose comparison; nonces are the caller's (see
 //!   [`WpSigned::verify`]).
 //!
-//! Not reproduced, refused with [`WpError::Unsupported`] instead of signed differently: PHP
-//! array parameters (`a[]`, `a[x]`, W6) and multipart bodies (whose text fields PHP would sign).
+//! - W6: PHP array parameters (`a[]=1&a[]=2`, `a[x][y]=3`) are built as PHP builds them and
+//!   signed as the plugin signs them: `a[0]`, `a[1]`, `a[x][y]`, members in request order,
+//!   only top-level names sorted.
+//!
+//! Not reproduced, refused with [`WpError::Unsupported`] instead of signed differently:
+//! multipart bodies (whose text fields PHP would sign), protocol parameters sent as arrays,
+//! index paths nested deeper than PHP's 64 levels or with an unclosed inner `[`.
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha1::Sha1;
@@ -35,7 +40,8 @@ use crate::url::is_form;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Unsupported {
-    /// A parameter name with `[…]` (PHP arrays, signed as `a[0]`, `a[1]`, …).
+    /// An `oauth_*` parameter sent as a PHP array, or an index path PHP reads in ways not
+    /// reproduced here (nested deeper than 64, an unclosed inner `[`).
     ArrayParameter,
     /// A multipart body on POST (PHP signs its text fields).
     MultipartBody,
@@ -116,11 +122,15 @@ pub enum Key<'a> {
     Str(&'a [u8]),
 }
 
-/// One PHP array element: a parameter after PHP's and the plugin's reading (values decoded).
+/// One leaf of a PHP array: a parameter after PHP's and the plugin's reading (values
+/// decoded). Members of a PHP array parameter (`a[]=1&a[x]=2`) are consecutive entries with
+/// the same top-level key and their index path (`[0]`, `[x]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Entry<'a> {
-    /// The name.
+    /// The top-level name.
     pub key: Key<'a>,
+    /// The index path below it (`[k1][k2]…`), empty for a plain parameter.
+    pub path: &'a [u8],
     /// The value.
     pub value: &'a [u8],
 }
@@ -129,6 +139,7 @@ impl Entry<'_> {
     /// A placeholder to fill the caller's buffer with.
     pub const EMPTY: Entry<'static> = Entry {
         key: Key::Int(0),
+        path: b"",
         value: b"",
     };
 }
@@ -159,47 +170,106 @@ impl<'a> Map<'a> {
     }
 
     fn push(&mut self, e: Entry<'a>) -> Result<(), WpError> {
-        *self.slots.get_mut(self.len).ok_or(WpError::Capacity)? = e;
+        self.insert(self.len, e)
+    }
+
+    fn insert(&mut self, at: usize, e: Entry<'a>) -> Result<(), WpError> {
+        let len = self.len;
+        let tail = self.slots.get_mut(at..=len).ok_or(WpError::Capacity)?;
+        tail.rotate_right(1);
+        *tail.first_mut().ok_or(WpError::Capacity)? = e;
         self.len += 1;
         Ok(())
     }
 
-    /// `$a[$key] = $value`: replaces in place, else appends.
+    fn remove(&mut self, range: core::ops::Range<usize>) {
+        let n = range.len();
+        if let Some(tail) = self.slots.get_mut(range.start..self.len) {
+            tail.rotate_left(n);
+        }
+        self.len -= n;
+    }
+
+    /// The entries of a top-level key (always consecutive).
+    fn group(&self, key: Key<'_>) -> Option<core::ops::Range<usize>> {
+        let all = self.entries();
+        let start = all.iter().position(|e| e.key == key)?;
+        let n = all
+            .get(start..)?
+            .iter()
+            .take_while(|e| e.key == key)
+            .count();
+        Some(start..start + n)
+    }
+
+    /// `$a[$key] = $value` for a plain value: replaces the key's scalar or array in place,
+    /// else appends.
     fn set(&mut self, e: Entry<'a>) -> Result<(), WpError> {
-        let len = self.len;
-        match self
-            .slots
-            .get_mut(..len)
-            .unwrap_or_default()
-            .iter_mut()
-            .find(|x| x.key == e.key)
-        {
-            Some(x) => {
-                x.value = e.value;
-                Ok(())
+        match self.group(e.key) {
+            Some(r) => {
+                let start = r.start;
+                self.remove(r);
+                self.insert(start, e)
             }
             None => self.push(e),
         }
     }
 
     /// `array_merge($a, $b)` appended into this (empty) map: integer keys renumbered from 0,
-    /// string keys overwritten in place.
+    /// string keys replaced in place (a whole array at once).
     fn merge(&mut self, parts: [&[Entry<'a>]; 2]) -> Result<(), WpError> {
         let mut next = 0i64;
-        for e in parts.into_iter().flatten() {
-            match e.key {
-                Key::Int(_) => {
-                    self.push(Entry {
-                        key: Key::Int(next),
-                        value: e.value,
-                    })?;
-                    next += 1;
+        for part in parts {
+            let mut i = 0;
+            while let Some(first) = part.get(i) {
+                let n = part
+                    .get(i..)
+                    .unwrap_or_default()
+                    .iter()
+                    .take_while(|e| e.key == first.key)
+                    .count();
+                let group = part.get(i..i + n).unwrap_or_default();
+                let key = match first.key {
+                    Key::Int(_) => {
+                        next += 1;
+                        Key::Int(next - 1)
+                    }
+                    k @ Key::Str(_) => k,
+                };
+                let at = match self.group(key) {
+                    Some(r) => {
+                        let start = r.start;
+                        self.remove(r);
+                        start
+                    }
+                    None => self.len,
+                };
+                for (j, e) in group.iter().enumerate() {
+                    self.insert(at + j, Entry { key, ..*e })?;
                 }
-                Key::Str(_) => self.set(*e)?,
+                i += n;
             }
         }
         Ok(())
     }
+}
+
+/// The keys of an index path `[k1][k2]…` (keys cannot contain `]`).
+fn segments(path: &[u8]) -> impl Iterator<Item = &[u8]> {
+    path.split(|&b| b == b']')
+        .filter_map(|s| s.strip_prefix(b"["))
+}
+
+/// PHP's next free integer index of the array at `prefix` (8.2: one past the largest integer
+/// key, at least 0).
+fn next_index(members: &[Entry<'_>], prefix: &[u8]) -> i64 {
+    members
+        .iter()
+        .filter_map(|e| e.path.strip_prefix(prefix))
+        .filter_map(|rest| segments(rest).next())
+        .filter_map(int_key)
+        .map(|k| k.saturating_add(1))
+        .fold(0, i64::max)
 }
 
 /// The caller's byte buffer, handed out front to back.
@@ -221,6 +291,20 @@ impl<'a> Arena<'a> {
         let _ = spare;
         self.rest = rest;
         Ok(used)
+    }
+}
+
+impl<'a> Arena<'a> {
+    fn copy(&mut self, bytes: &[u8]) -> Result<&'a [u8], WpError> {
+        let rest = core::mem::take(&mut self.rest);
+        if rest.len() < bytes.len() {
+            self.rest = rest;
+            return Err(WpError::Capacity);
+        }
+        let (slot, rest) = rest.split_at_mut(bytes.len());
+        slot.copy_from_slice(bytes);
+        self.rest = rest;
+        Ok(slot)
     }
 }
 
@@ -346,6 +430,7 @@ fn header_map<'a>(
         let name: &'a [u8] = value.get(at..name_end).unwrap_or_default();
         map.set(Entry {
             key: Key::Str(name),
+            path: b"",
             value: decoded,
         })?;
         i = end.max(at + 1);
@@ -384,8 +469,14 @@ fn php_vars<'a>(
         };
         let name = arena.decode(name, true)?;
         let value: &'a [u8] = arena.decode(value, true)?;
-        if let Some(key) = php_name(name)? {
-            map.set(Entry { key, value })?;
+        match php_name(name)? {
+            Some((key, b"")) => map.set(Entry {
+                key,
+                path: b"",
+                value,
+            })?,
+            Some((key, indexes)) => register_array(&mut map, arena, key, indexes, value)?,
+            None => {}
         }
     }
     let vars: &'a [Entry<'a>] = map.finish(entries);
@@ -395,7 +486,7 @@ fn php_vars<'a>(
 /// `php_register_variable_ex`'s name rules on a decoded name: read up to a NUL, leading
 /// spaces dropped, `.` and space become `_`; an unclosed `[` becomes `_` (the rest is kept as
 /// is); an empty name is dropped. Canonical decimal integers become integer keys.
-fn php_name(name: &mut [u8]) -> Result<Option<Key<'_>>, WpError> {
+fn php_name(name: &mut [u8]) -> Result<Option<(Key<'_>, &[u8])>, WpError> {
     let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
     let start = name
         .iter()
@@ -414,22 +505,165 @@ fn php_name(name: &mut [u8]) -> Result<Option<Key<'_>>, WpError> {
             _ => {}
         }
     }
+    let mut indexes: &[u8] = b"";
     if let Some(i) = bracket {
         if i == 0 {
             return Ok(None);
         }
         if name.get(i + 1..).unwrap_or_default().contains(&b']') {
-            return Err(WpError::Unsupported(Unsupported::ArrayParameter));
+            let (base, rest) = name.split_at(i);
+            let base: &[u8] = base;
+            return Ok(Some((int_key(base).map_or(Key::Str(base), Key::Int), rest)));
         }
+        // Not an index: the `[` becomes `_` and the rest is part of the name.
         if let Some(b) = name.get_mut(i) {
             *b = b'_';
         }
+        indexes = b"";
     }
     if name.is_empty() {
         return Ok(None);
     }
     let name: &[u8] = name;
-    Ok(Some(int_key(name).map_or(Key::Str(name), Key::Int)))
+    Ok(Some((
+        int_key(name).map_or(Key::Str(name), Key::Int),
+        indexes,
+    )))
+}
+
+/// The decimal text of `n` in `buf`.
+fn int_text(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'-';
+        }
+    }
+    buf.get(i..).unwrap_or_default()
+}
+
+/// PHP's `max_input_nesting_level`.
+const MAX_NESTING: usize = 64;
+
+/// `$base[k1][k2]… = value` for the index part `[k1][k2]…` of a name (a `[]` appends):
+/// scalars on the way become arrays, an existing leaf is overwritten in place, a new leaf goes
+/// after the last member of the deepest array that already exists.
+fn register_array<'a>(
+    map: &mut Map<'a>,
+    arena: &mut Arena<'a>,
+    key: Key<'a>,
+    indexes: &[u8],
+    value: &'a [u8],
+) -> Result<(), WpError> {
+    let mut path = [0u8; 512];
+    let mut len = 0;
+    let mut rest = indexes;
+    // The group, with a scalar at the top replaced by the array being built.
+    let mut at = match map.group(key) {
+        Some(r)
+            if map
+                .entries()
+                .get(r.start)
+                .is_some_and(|e| e.path.is_empty()) =>
+        {
+            let start = r.start;
+            map.remove(r);
+            Some(start)
+        }
+        Some(r) => Some(r.end),
+        None => None,
+    };
+    let mut depth = 0;
+    while let Some(after) = rest.strip_prefix(b"[") {
+        depth += 1;
+        let close = after
+            .iter()
+            .position(|&b| b == b']')
+            .ok_or(WpError::Unsupported(Unsupported::ArrayParameter))?;
+        if depth > MAX_NESTING {
+            return Err(WpError::Unsupported(Unsupported::ArrayParameter));
+        }
+        let index = after.get(..close).unwrap_or_default();
+        rest = after.get(close + 1..).unwrap_or_default();
+        let group = map.group(key).unwrap_or(0..0);
+        let members = map.entries().get(group.clone()).unwrap_or_default();
+        let prefix = path.get(..len).unwrap_or_default();
+        let mut digits = [0u8; 20];
+        let index: &[u8] = if index.is_empty() {
+            let n = next_index(members, prefix);
+            int_text(n, &mut digits)
+        } else {
+            index
+        };
+        let piece_len = index.len() + 2;
+        let dst = path
+            .get_mut(len..len + piece_len)
+            .ok_or(WpError::Capacity)?;
+        let piece = core::iter::once(b'[')
+            .chain(index.iter().copied())
+            .chain(core::iter::once(b']'));
+        for (d, b) in dst.iter_mut().zip(piece) {
+            *d = b;
+        }
+        len += piece_len;
+        let prefix = path.get(..len).unwrap_or_default();
+        // Where a new member of this array goes: after its last existing member.
+        if let Some(last) = members.iter().rposition(|e| e.path.starts_with(prefix)) {
+            at = Some(group.start + last + 1);
+        }
+        if !rest.starts_with(b"[") {
+            break;
+        }
+        // A scalar at an inner level becomes an array.
+        if let Some(i) = members.iter().position(|e| e.path == prefix) {
+            map.remove(group.start + i..group.start + i + 1);
+            at = Some(group.start + i);
+        }
+    }
+    let full = path.get(..len).unwrap_or_default();
+    let group = map.group(key).unwrap_or(0..0);
+    let members = map.entries().get(group.clone()).unwrap_or_default();
+    if let Some(i) = members.iter().position(|e| e.path == full) {
+        if let Some(e) = map.slots.get_mut(group.start + i) {
+            e.value = value;
+        }
+        return Ok(());
+    }
+    // An array at the leaf's place is replaced by the value.
+    let sub: usize = members
+        .iter()
+        .filter(|e| e.path.starts_with(full) && e.path.get(len) == Some(&b'['))
+        .count();
+    if sub > 0 {
+        let first = members
+            .iter()
+            .position(|e| e.path.starts_with(full) && e.path.get(len) == Some(&b'['))
+            .unwrap_or(0);
+        map.remove(group.start + first..group.start + first + sub);
+        at = Some(group.start + first);
+    }
+    let stored = arena.copy(full)?;
+    let at = at.unwrap_or(map.len);
+    map.insert(
+        at,
+        Entry {
+            key,
+            path: stored,
+            value,
+        },
+    )
 }
 
 /// PHP's numeric-string array keys: `0`, or an optional `-` and digits without a leading
@@ -675,6 +909,13 @@ fn read<'a>(
     let mut oauth = Map::take(&mut entries);
     oauth.merge([first, header])?;
     let oauth: &'a [Entry<'a>] = oauth.finish(&mut entries);
+    // A protocol parameter sent as a PHP array would be signed as the string "Array".
+    if oauth
+        .iter()
+        .any(|e| !e.path.is_empty() && matches!(e.key, Key::Str(k) if k.starts_with(b"oauth_")))
+    {
+        return Err(WpError::Unsupported(Unsupported::ArrayParameter));
+    }
 
     // check_oauth_signature(): the method's own superglobal merged with everything.
     // strtoupper($_SERVER['REQUEST_METHOD']) (while PHP fills $_POST for exactly "POST").
@@ -849,25 +1090,8 @@ fn normalized(key: Key<'_>) -> Normalized<'_> {
     match key {
         Key::Int(n) => {
             let mut buf = [0u8; 20];
-            let mut i = buf.len();
-            let mut v = n.unsigned_abs();
-            loop {
-                i -= 1;
-                if let Some(b) = buf.get_mut(i) {
-                    *b = b'0' + (v % 10) as u8;
-                }
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            if n < 0 {
-                i -= 1;
-                if let Some(b) = buf.get_mut(i) {
-                    *b = b'-';
-                }
-            }
-            Normalized::Digits(buf.into_iter().skip(i))
+            let skip = 20 - int_text(n, &mut buf).len();
+            Normalized::Digits(buf.into_iter().skip(skip))
         }
         Key::Str(s) => Normalized::Text(encode(RawDecode { s, i: 0 })),
     }
@@ -929,6 +1153,7 @@ impl<'a> WpSigned<'a> {
                 out(b"%26");
             }
             emit(encode(normalized(e.key)), &mut out);
+            emit(encode(normalized(Key::Str(e.path))), &mut out);
             out(b"%3D");
             emit(encode(normalized(Key::Str(e.value))), &mut out);
         }
@@ -1113,27 +1338,70 @@ fn php_number(s: &[u8]) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
     use super::*;
 
     #[test]
     fn php_names() {
         let mut n = *b" a.b c";
-        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"a_b_c"))));
+        assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"a_b_c"), &b""[..]))));
         let mut n = *b"a[b.c";
-        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"a_b.c"))));
+        assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"a_b.c"), &b""[..]))));
         let mut n = *b"[x";
         assert_eq!(php_name(&mut n), Ok(None));
-        let mut n = *b"a[]";
+        let mut n = *b"a.b[x.y]";
         assert_eq!(
             php_name(&mut n),
-            Err(WpError::Unsupported(Unsupported::ArrayParameter))
+            Ok(Some((Key::Str(b"a_b"), &b"[x.y]"[..])))
         );
         let mut n = *b"5";
-        assert_eq!(php_name(&mut n), Ok(Some(Key::Int(5))));
+        assert_eq!(php_name(&mut n), Ok(Some((Key::Int(5), &b""[..]))));
         let mut n = *b"05";
-        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"05"))));
+        assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"05"), &b""[..]))));
         let mut n = *b"-0";
-        assert_eq!(php_name(&mut n), Ok(Some(Key::Str(b"-0"))));
+        assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"-0"), &b""[..]))));
+    }
+
+    fn vars(query: &[u8]) -> std::vec::Vec<(std::string::String, std::string::String)> {
+        let mut entries = [Entry::EMPTY; 32];
+        let mut bytes = [0u8; 512];
+        let mut e: &mut [Entry<'_>] = &mut entries;
+        let mut arena = Arena { rest: &mut bytes };
+        let got = php_vars(query, &mut e, &mut arena).unwrap();
+        got.iter()
+            .map(|x| {
+                let k = match x.key {
+                    Key::Int(n) => std::format!("{n}"),
+                    Key::Str(s) => std::string::String::from_utf8_lossy(s).into_owned(),
+                };
+                (
+                    std::format!("{k}{}", std::string::String::from_utf8_lossy(x.path)),
+                    std::string::String::from_utf8_lossy(x.value).into_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn php_arrays() {
+        let v = |q: &[u8]| vars(q);
+        let pairs = |l: &[(&str, &str)]| {
+            l.iter()
+                .map(|(a, b)| ((*a).into(), (*b).into()))
+                .collect::<std::vec::Vec<(std::string::String, std::string::String)>>()
+        };
+        assert_eq!(v(b"a[]=1&a[]=2"), pairs(&[("a[0]", "1"), ("a[1]", "2")]));
+        assert_eq!(v(b"a[5]=x&a[]=y"), pairs(&[("a[5]", "x"), ("a[6]", "y")]));
+        assert_eq!(v(b"a=1&a[]=2&b=3"), pairs(&[("a[0]", "2"), ("b", "3")]));
+        assert_eq!(v(b"a[]=1&a=2"), pairs(&[("a", "2")]));
+        assert_eq!(
+            v(b"a[x][1]=p&a[y]=q&a[x][2]=r"),
+            pairs(&[("a[x][1]", "p"), ("a[x][2]", "r"), ("a[y]", "q")])
+        );
+        assert_eq!(v(b"a[x]=1&a[x]=2"), pairs(&[("a[x]", "2")]));
+        assert_eq!(v(b"a[x]y=1"), pairs(&[("a[x]", "1")]));
+        assert_eq!(v(b"a[x]=1&a[x][]=2"), pairs(&[("a[x][0]", "2")]));
     }
 
     #[test]

@@ -76,7 +76,10 @@ fn wp_pair(e: &wp::Entry<'_>) -> Value {
         wp::Key::Int(n) => n.to_string(),
         wp::Key::Str(s) => String::from_utf8_lossy(s).into_owned(),
     };
-    json!([key, String::from_utf8_lossy(e.value)])
+    json!([
+        key + &String::from_utf8_lossy(e.path),
+        String::from_utf8_lossy(e.value)
+    ])
 }
 
 fn wp_site(w: &Value) -> (Vec<u8>, bool) {
@@ -235,7 +238,7 @@ pub(crate) fn base_string(case: &Value) -> Result<(), String> {
             Err(e) => json!({"base_string": null, "error": e.code()}),
         });
         if refused_by_design(&req) {
-            // PHP arrays and multipart bodies: the module refuses rather than reproduces them.
+            // Multipart bodies: the module refuses rather than reproduces them.
             diff.eq(
                 "oracles.wp_oauth1 (refused)",
                 Some(&json!("oauth1_sig_unsupported")),
@@ -252,28 +255,14 @@ pub(crate) fn base_string(case: &Value) -> Result<(), String> {
     diff.finish(expected)
 }
 
-/// Requests `wp` refuses by design: a `[…]` parameter name (PHP arrays) or a multipart body.
+/// Requests `wp` refuses by design: a multipart body on POST.
 fn refused_by_design(req: &Req) -> bool {
-    let query = req
-        .url
-        .iter()
-        .position(|&b| b == b'?')
-        .map_or(&[][..], |i| &req.url[i + 1..]);
-    let array = |s: &[u8]| {
-        s.split(|&b| b == b'&').any(|pair| {
-            let name = pair.split(|&b| b == b'=').next().unwrap_or_default();
-            let name = String::from_utf8_lossy(name)
-                .replace("%5B", "[")
-                .replace("%5D", "]");
-            name.find('[').is_some_and(|i| name[i..].contains(']'))
+    req.method == b"POST"
+        && req.content_type.as_deref().is_some_and(|c| {
+            String::from_utf8_lossy(c)
+                .to_ascii_lowercase()
+                .starts_with("multipart/form-data")
         })
-    };
-    let multipart = req.content_type.as_deref().is_some_and(|c| {
-        String::from_utf8_lossy(c)
-            .to_ascii_lowercase()
-            .starts_with("multipart/form-data")
-    });
-    array(query) || (req.method == b"POST" && (multipart || array(&req.body)))
 }
 
 fn secrets(input: &Value) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
