@@ -11,7 +11,7 @@
 
 use core::fmt;
 
-use crate::encode::{Coding, Decoded, Encoded, check, is_unreserved};
+use crate::encode::{Coding, Decoded, check, is_unreserved};
 use crate::{Param, Source};
 
 /// Why a header value is not a valid OAuth Authorization header. The names are the vector
@@ -455,6 +455,40 @@ where
     pub fn new(realm: Option<&'a str>, params: I) -> Self {
         Self { realm, params }
     }
+
+    /// Streams the header value's bytes (ASCII) to `out`, without allocating; `Display`
+    /// writes the same bytes.
+    pub fn write(&self, mut out: impl FnMut(&[u8])) {
+        out(b"OAuth ");
+        let mut first = true;
+        if let Some(realm) = self.realm {
+            out(b"realm=\"");
+            for piece in realm
+                .as_bytes()
+                .split_inclusive(|&b| b == b'"' || b == b'\\')
+            {
+                match piece.split_last() {
+                    Some((&last, head)) if last == b'"' || last == b'\\' => {
+                        out(head);
+                        out(&[b'\\', last]);
+                    }
+                    _ => out(piece),
+                }
+            }
+            out(b"\"");
+            first = false;
+        }
+        for (name, value) in self.params.clone() {
+            if !first {
+                out(b", ");
+            }
+            first = false;
+            crate::encode::encode_to(name, &mut out);
+            out(b"=\"");
+            crate::encode::encode_to(value, &mut out);
+            out(b"\"");
+        }
+    }
 }
 
 impl<'p, I> fmt::Display for HeaderWriter<'_, I>
@@ -462,26 +496,10 @@ where
     I: Iterator<Item = (&'p [u8], &'p [u8])> + Clone,
 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("OAuth ")?;
-        let mut first = true;
-        if let Some(realm) = self.realm {
-            f.write_str("realm=\"")?;
-            for c in realm.chars() {
-                if c == '"' || c == '\\' {
-                    f.write_str("\\")?;
-                }
-                fmt::Write::write_char(f, c)?;
-            }
-            f.write_str("\"")?;
-            first = false;
-        }
-        for (name, value) in self.params.clone() {
-            if !first {
-                f.write_str(", ")?;
-            }
-            first = false;
-            write!(f, "{}=\"{}\"", Encoded(name), Encoded(value))?;
-        }
-        Ok(())
+        let mut r = Ok(());
+        // Every byte written is ASCII except a realm's own (UTF-8) characters, which are
+        // written in whole runs between the escaped `"` and `\`.
+        self.write(|p| r = r.and_then(|()| f.write_str(core::str::from_utf8(p).unwrap_or(""))));
+        r
     }
 }

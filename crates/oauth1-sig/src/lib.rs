@@ -147,6 +147,9 @@ pub struct Param<'a> {
     coding: Coding,
     source: Source,
     flags: u8,
+    /// The first eight bytes of the encoded name, big-endian, zero-padded: sorting compares
+    /// these first (encoded bytes are never zero, so the padding orders a shorter name first).
+    sort_key: u64,
 }
 
 /// The name is all unreserved: its raw, decoded and encoded forms are the same bytes.
@@ -156,6 +159,14 @@ const VALUE_SIMPLE: u8 = 2;
 /// The name starts with `oauth_`.
 const PROTOCOL: u8 = 4;
 
+/// Up to the first eight bytes as a big-endian word, zero-padded on the right.
+fn left_aligned(bytes: impl Iterator<Item = u8>) -> u64 {
+    let (w, n) = bytes
+        .take(8)
+        .fold((0u64, 0u32), |(w, n), b| ((w << 8) | u64::from(b), n + 1));
+    w.checked_shl(8 * (8 - n)).unwrap_or(0)
+}
+
 impl<'a> Param<'a> {
     /// An empty placeholder, for initialising parameter buffers.
     pub const EMPTY: Param<'static> = Param {
@@ -164,6 +175,7 @@ impl<'a> Param<'a> {
         coding: Coding::Plain,
         source: Source::Extra,
         flags: NAME_SIMPLE | VALUE_SIMPLE,
+        sort_key: 0,
     };
 
     pub(crate) fn new(name: &'a [u8], value: &'a [u8], coding: Coding, source: Source) -> Self {
@@ -181,21 +193,27 @@ impl<'a> Param<'a> {
         value_simple: bool,
     ) -> Self {
         let mut flags = 0;
-        if name_simple {
+        let sort_key = if name_simple {
             flags |= NAME_SIMPLE;
             if name.starts_with(b"oauth_") {
                 flags |= PROTOCOL;
+            }
+            match name.first_chunk::<8>() {
+                Some(w) => u64::from_be_bytes(*w),
+                None => left_aligned(name.iter().copied()),
             }
         } else {
             let mut d = Decoded::new(name, coding);
             if b"oauth_".iter().all(|&c| d.next() == Some(c)) {
                 flags |= PROTOCOL;
             }
-        }
+            left_aligned(signature::encoded_bytes(Decoded::new(name, coding)))
+        };
         if value_simple {
             flags |= VALUE_SIMPLE;
         }
         Self {
+            sort_key,
             name,
             value,
             coding,
@@ -231,6 +249,10 @@ impl<'a> Param<'a> {
         } else {
             self.name().eq_bytes(wanted)
         }
+    }
+
+    pub(crate) fn sort_key(&self) -> u64 {
+        self.sort_key
     }
 
     pub(crate) fn name_simple(&self) -> bool {

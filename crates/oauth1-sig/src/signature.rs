@@ -232,7 +232,7 @@ impl<M: Mac> Staged<'_, M> {
 }
 
 /// The single percent-encoding of a decoded byte stream, byte by byte.
-fn encoded_bytes(d: Decoded<'_>) -> impl Iterator<Item = u8> + '_ {
+pub(crate) fn encoded_bytes(d: Decoded<'_>) -> impl Iterator<Item = u8> + '_ {
     d.flat_map(|b| {
         let (arr, n) = if is_unreserved(b) {
             ([b, 0, 0], 1)
@@ -276,7 +276,9 @@ fn cmp_encoded(a: Decoded<'_>, a_simple: bool, b: Decoded<'_>, b_simple: bool) -
 }
 
 fn cmp_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
-    cmp_encoded(a.name(), a.name_simple(), b.name(), b.name_simple())
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then_with(|| cmp_encoded(a.name(), a.name_simple(), b.name(), b.name_simple()))
         .then_with(|| cmp_encoded(a.value(), a.value_simple(), b.value(), b.value_simple()))
 }
 
