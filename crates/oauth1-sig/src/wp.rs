@@ -24,8 +24,9 @@
 //!   only top-level names sorted.
 //!
 //! Not reproduced, refused with [`WpError::Unsupported`] instead of signed differently:
-//! multipart bodies (whose text fields PHP would sign), protocol parameters sent as arrays,
-//! index paths nested deeper than PHP's 64 levels or with an unclosed inner `[`.
+//! multipart bodies (whose text fields PHP would sign) and protocol parameters sent as arrays.
+//! [`parse_str`] is PHP's own reading of a query or form body, checked against PHP's
+//! `parse_str()` by a live differential test.
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha1::Sha1;
@@ -40,8 +41,7 @@ use crate::url::is_form;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Unsupported {
-    /// An `oauth_*` parameter sent as a PHP array, or an index path PHP reads in ways not
-    /// reproduced here (nested deeper than 64, an unclosed inner `[`).
+    /// An `oauth_*` parameter sent as a PHP array (the plugin would sign the string `Array`).
     ArrayParameter,
     /// A multipart body on POST (PHP signs its text fields).
     MultipartBody,
@@ -445,6 +445,22 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// How many variables PHP reads from one source (`max_input_vars`).
 pub const MAX_INPUT_VARS: usize = 1000;
 
+/// PHP's `parse_str()` — the same reading that fills `$_GET` from a query string and `$_POST`
+/// from a form body: pairs split at `&`, `urldecode`d, names mangled and PHP arrays built as
+/// PHP builds them (see [`Entry`]), the first [`MAX_INPUT_VARS`] pairs only.
+///
+/// # Errors
+/// [`WpError::Capacity`] (also for an index path over 512 bytes).
+pub fn parse_str<'a>(
+    raw: &[u8],
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<&'a [Entry<'a>], WpError> {
+    let mut entries = entries;
+    let mut arena = Arena { rest: bytes };
+    php_vars(raw, &mut entries, &mut arena)
+}
+
 /// PHP's reading of a query string or form body into `$_GET` / `$_POST`.
 fn php_vars<'a>(
     raw: &[u8],
@@ -515,9 +531,11 @@ fn php_name(name: &mut [u8]) -> Result<Option<(Key<'_>, &[u8])>, WpError> {
             let base: &[u8] = base;
             return Ok(Some((int_key(base).map_or(Key::Str(base), Key::Int), rest)));
         }
-        // Not an index: the `[` becomes `_` and the rest is part of the name.
-        if let Some(b) = name.get_mut(i) {
-            *b = b'_';
+        // Not an index: the `[` becomes `_`, and so do ` `, `.` and `[` in the rest.
+        for b in name.get_mut(i..).unwrap_or_default() {
+            if matches!(*b, b' ' | b'.' | b'[') {
+                *b = b'_';
+            }
         }
         indexes = b"";
     }
@@ -557,9 +575,10 @@ fn int_text(n: i64, buf: &mut [u8; 20]) -> &[u8] {
 /// PHP's `max_input_nesting_level`.
 const MAX_NESTING: usize = 64;
 
-/// `$base[k1][k2]… = value` for the index part `[k1][k2]…` of a name (a `[]` appends):
-/// scalars on the way become arrays, an existing leaf is overwritten in place, a new leaf goes
-/// after the last member of the deepest array that already exists.
+/// `$base[k1][k2]… = value` for the index part `[k1][k2]…` of a name (a `[]` appends; an
+/// unclosed inner `[` or anything after a `]` other than `[` ends the path): scalars on the
+/// way become arrays, an existing leaf is overwritten in place, a new leaf goes after the last
+/// member of the deepest array that already exists.
 fn register_array<'a>(
     map: &mut Map<'a>,
     arena: &mut Arena<'a>,
@@ -567,6 +586,23 @@ fn register_array<'a>(
     indexes: &[u8],
     value: &'a [u8],
 ) -> Result<(), WpError> {
+    // PHP counts a level at every `[` it reaches (closed or not); past 64 the whole variable,
+    // and whatever was stored under its name before, is dropped.
+    let mut levels = 0;
+    let mut scan = indexes;
+    while let Some(after) = scan.strip_prefix(b"[") {
+        levels += 1;
+        match after.iter().position(|&b| b == b']') {
+            Some(close) => scan = after.get(close + 1..).unwrap_or_default(),
+            None => break,
+        }
+    }
+    if levels > MAX_NESTING {
+        if let Some(r) = map.group(key) {
+            map.remove(r);
+        }
+        return Ok(());
+    }
     let mut path = [0u8; 512];
     let mut len = 0;
     let mut rest = indexes;
@@ -585,23 +621,20 @@ fn register_array<'a>(
         Some(r) => Some(r.end),
         None => None,
     };
-    let mut depth = 0;
     while let Some(after) = rest.strip_prefix(b"[") {
-        depth += 1;
-        let close = after
-            .iter()
-            .position(|&b| b == b']')
-            .ok_or(WpError::Unsupported(Unsupported::ArrayParameter))?;
-        if depth > MAX_NESTING {
-            return Err(WpError::Unsupported(Unsupported::ArrayParameter));
-        }
+        // An inner `[` without `]` ends the path: the value goes where it points so far.
+        let Some(close) = after.iter().position(|&b| b == b']') else {
+            break;
+        };
         let index = after.get(..close).unwrap_or_default();
         rest = after.get(close + 1..).unwrap_or_default();
         let group = map.group(key).unwrap_or(0..0);
         let members = map.entries().get(group.clone()).unwrap_or_default();
         let prefix = path.get(..len).unwrap_or_default();
         let mut digits = [0u8; 20];
-        let index: &[u8] = if index.is_empty() {
+        // `[]` appends; so does an index of one whitespace byte (as PHP reads it).
+        let append = matches!(index, [] | [b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r']);
+        let index: &[u8] = if append {
             let n = next_index(members, prefix);
             int_text(n, &mut digits)
         } else {
@@ -815,8 +848,9 @@ fn get<'a>(params: &[Entry<'a>], name: &[u8]) -> Option<&'a [u8]> {
 
 /// The plugin's checks before the signature: which request is OAuth at all, and what it signs.
 ///
-/// `entries` and `bytes` are the caller's working memory: about four entries per parameter and
-/// the length of the query, body and header in bytes are always enough.
+/// `entries` and `bytes` are the caller's working memory: eight entries per parameter, and
+/// four times the length of the query, body and header in bytes, are always enough
+/// ([`WpError::Capacity`] otherwise).
 ///
 /// Returns `Ok(None)` when the request carries none of the required parameters (the plugin
 /// then lets other authentication run).
@@ -1347,7 +1381,7 @@ mod tests {
         let mut n = *b" a.b c";
         assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"a_b_c"), &b""[..]))));
         let mut n = *b"a[b.c";
-        assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"a_b.c"), &b""[..]))));
+        assert_eq!(php_name(&mut n), Ok(Some((Key::Str(b"a_b_c"), &b""[..]))));
         let mut n = *b"[x";
         assert_eq!(php_name(&mut n), Ok(None));
         let mut n = *b"a.b[x.y]";

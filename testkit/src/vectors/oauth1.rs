@@ -111,8 +111,8 @@ fn wp_parse<R>(
     };
     let view = req.view();
     let size = view.url.len() + view.body.len() + view.authorization.map_or(0, <[u8]>::len);
-    let mut entries = vec![wp::Entry::EMPTY; 4 * size + 16];
-    let mut arena = vec![0u8; size];
+    let mut entries = vec![wp::Entry::EMPTY; 8 * size + 16];
+    let mut arena = vec![0u8; 4 * size];
     // `None`: only what it signs (no required-parameter check).
     match require_token {
         Some(t) => then(wp::parse(&view, &site, t, &mut entries, &mut arena)),
