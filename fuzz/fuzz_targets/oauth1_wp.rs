@@ -18,7 +18,11 @@ fuzz_target!(|data: &[u8]| {
         method: if post { b"POST" } else { b"GET" },
         url,
         authorization: auth,
-        content_type: Some(b"application/x-www-form-urlencoded"),
+        content_type: Some(if flags.get(2).is_some_and(|f| f & 1 == 1) {
+            &b"multipart/form-data; boundary=xyz"[..]
+        } else {
+            b"application/x-www-form-urlencoded"
+        }),
         body,
     };
     let site = Site {

@@ -83,6 +83,12 @@ pub fn php_wordpress(test: &str) -> Option<PhpWordPress> {
 }
 
 impl PhpWordPress {
+    /// The PHP binary.
+    #[must_use]
+    pub fn php(&self) -> &Path {
+        &self.php
+    }
+
     /// The WordPress tree.
     #[must_use]
     pub fn wordpress(&self) -> &Path {

@@ -23,10 +23,13 @@
 //!   signed as the plugin signs them: `a[0]`, `a[1]`, `a[x][y]`, members in request order,
 //!   only top-level names sorted.
 //!
-//! Not reproduced, refused with [`WpError::Unsupported`] instead of signed differently:
-//! multipart bodies (whose text fields PHP would sign) and protocol parameters sent as arrays.
-//! [`parse_str`] is PHP's own reading of a query or form body, checked against PHP's
-//! `parse_str()` by a live differential test.
+//! - W9 also covers multipart bodies on POST: their text fields are read as PHP's multipart
+//!   handler reads them ([`parse_multipart`]) and signed; file parts are not.
+//!
+//! Refused with [`WpError::Unsupported`] instead of signed differently: protocol parameters
+//! sent as PHP arrays (the plugin would sign the string `Array`). [`parse_str`] and
+//! [`parse_multipart`] — PHP's reading of queries, form bodies and multipart bodies — are
+//! checked live against PHP itself.
 
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha1::Sha1;
@@ -43,8 +46,6 @@ use crate::url::is_form;
 pub enum Unsupported {
     /// An `oauth_*` parameter sent as a PHP array (the plugin would sign the string `Array`).
     ArrayParameter,
-    /// A multipart body on POST (PHP signs its text fields).
-    MultipartBody,
 }
 
 /// The plugin's errors (its `WP_Error` codes), and what this module cannot reproduce.
@@ -296,6 +297,11 @@ impl<'a> Arena<'a> {
 
 impl<'a> Arena<'a> {
     fn copy(&mut self, bytes: &[u8]) -> Result<&'a [u8], WpError> {
+        let slot: &'a mut [u8] = self.copy_mut(bytes)?;
+        Ok(slot)
+    }
+
+    fn copy_mut(&mut self, bytes: &[u8]) -> Result<&'a mut [u8], WpError> {
         let rest = core::mem::take(&mut self.rest);
         if rest.len() < bytes.len() {
             self.rest = rest;
@@ -459,6 +465,268 @@ pub fn parse_str<'a>(
     let mut entries = entries;
     let mut arena = Arena { rest: bytes };
     php_vars(raw, &mut entries, &mut arena)
+}
+
+/// PHP's reading of a `multipart/form-data` body into `$_POST` (its RFC 1867 handler): the
+/// boundary from the `Content-Type` value (`boundary=`, quoted or up to `;`/`,`), parts after
+/// the first line that is exactly `--boundary`, headers with folding, and for every part whose
+/// `Content-Disposition` has a `name` and no `filename` (files go to `$_FILES`), the value up
+/// to the next `\n--boundary` (one `\r` before it dropped), registered like [`parse_str`]'s
+/// pairs. No boundary, or none in the body: nothing.
+///
+/// # Errors
+/// [`WpError::Capacity`].
+pub fn parse_multipart<'a>(
+    content_type: &[u8],
+    body: &[u8],
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<&'a [Entry<'a>], WpError> {
+    let mut entries = entries;
+    let mut arena = Arena { rest: bytes };
+    multipart_vars(content_type, body, &mut entries, &mut arena)
+}
+
+/// The boundary of a multipart `Content-Type` value, as PHP finds it.
+fn boundary(content_type: &[u8]) -> Option<&[u8]> {
+    let at = find(content_type, b"boundary")?;
+    let rest = content_type.get(at..)?;
+    let eq = rest.iter().position(|&b| b == b'=')?;
+    let value = rest.get(eq + 1..)?;
+    let b = match value.strip_prefix(b"\"") {
+        Some(q) => q.get(..q.iter().position(|&b| b == b'"')?)?,
+        None => value
+            .iter()
+            .position(|&b| b == b';' || b == b',')
+            .map_or(value, |e| value.get(..e).unwrap_or_default()),
+    };
+    (!b.is_empty()).then_some(b)
+}
+
+fn multipart_vars<'a>(
+    content_type: &[u8],
+    body: &[u8],
+    entries: &mut &'a mut [Entry<'a>],
+    arena: &mut Arena<'a>,
+) -> Result<&'a [Entry<'a>], WpError> {
+    let mut map = Map::take(entries);
+    let Some(boundary) = boundary(content_type) else {
+        let none: &'a [Entry<'a>] = map.finish(entries);
+        return Ok(none);
+    };
+    let mut lines = Lines { body, pos: 0 };
+    let mut count = 0;
+    // Each part starts after a line that is exactly `--boundary` (a `\r` before the `\n`
+    // ignored); anything else before it is skipped. No such line: done.
+    while lines.skip_to_delimiter(boundary) {
+        // Headers, up to an empty line (or one starting with NUL, or the end). A line starting
+        // with whitespace, or without a colon, continues the previous header's value.
+        let mut disposition = DispValue::new();
+        let mut current = DispValue::new();
+        let mut current_is_cd = false;
+        let mut have_cd = false;
+        while let Some(line) = lines.next_line() {
+            if matches!(line.first(), None | Some(0)) {
+                break;
+            }
+            let colon = if line.first().is_some_and(|&b| is_space(b)) {
+                None
+            } else {
+                line.iter().position(|&b| b == b':')
+            };
+            match colon {
+                Some(c) => {
+                    if current_is_cd && !have_cd {
+                        disposition = current;
+                        have_cd = true;
+                    }
+                    current = DispValue::new();
+                    current_is_cd = line
+                        .get(..c)
+                        .is_some_and(|k| k.eq_ignore_ascii_case(b"content-disposition"));
+                    let v = line.get(c + 1..).unwrap_or_default();
+                    let lead = v.iter().position(|&b| !is_space(b)).unwrap_or(v.len());
+                    current.extend(v.get(lead..).unwrap_or_default());
+                }
+                None => current.extend(line),
+            }
+        }
+        if current_is_cd && !have_cd {
+            disposition = current;
+            have_cd = true;
+        }
+        if !have_cd {
+            continue;
+        }
+        let name = disposition_param(&disposition, b"name");
+        let file = disposition_param(&disposition, b"filename");
+        match (name, file) {
+            (Some(name), None) => {
+                let value = lines.read_value(boundary);
+                if count >= MAX_INPUT_VARS {
+                    break;
+                }
+                count += 1;
+                let name = arena.copy_mut(&name)?;
+                let value: &'a [u8] = arena.copy(value)?;
+                match php_name(name)? {
+                    Some((key, b"")) => map.set(Entry {
+                        key,
+                        path: b"",
+                        value,
+                    })?,
+                    Some((key, indexes)) => register_array(&mut map, arena, key, indexes, value)?,
+                    None => {}
+                }
+            }
+            // "File Upload Mime headers garbled": PHP stops reading the body.
+            (None, None) => break,
+            // A file: to `$_FILES`, not signed.
+            (_, Some(_)) => {}
+        }
+    }
+    let vars: &'a [Entry<'a>] = map.finish(entries);
+    Ok(vars)
+}
+
+/// A multipart body read line by line the way PHP's multipart buffer reads it.
+struct Lines<'b> {
+    body: &'b [u8],
+    pos: usize,
+}
+
+impl<'b> Lines<'b> {
+    /// The next `\n`-terminated line without its `\n` and one `\r` before it; `None` at the
+    /// end (a last line without `\n` is not a line).
+    fn next_line(&mut self) -> Option<&'b [u8]> {
+        let rest = self.body.get(self.pos..)?;
+        let n = rest.iter().position(|&b| b == b'\n')?;
+        self.pos += n + 1;
+        let line = rest.get(..n)?;
+        Some(line.strip_suffix(b"\r").unwrap_or(line))
+    }
+
+    /// Skips lines up to and including one that is exactly `--boundary`.
+    fn skip_to_delimiter(&mut self, boundary: &[u8]) -> bool {
+        while let Some(line) = self.next_line() {
+            if line.strip_prefix(b"--") == Some(boundary) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// A field's value: everything up to the first `\n--boundary` (or, at the end of the
+    /// body, up to a trailing piece of it), one `\r` before it dropped.
+    fn read_value(&mut self, boundary: &[u8]) -> &'b [u8] {
+        let rest = self.body.get(self.pos..).unwrap_or_default();
+        let matches_at = |i: usize| {
+            let tail = rest.get(i..).unwrap_or_default();
+            let mut needle = b"\n--".iter().chain(boundary);
+            tail.iter().zip(&mut needle).all(|(a, b)| a == b)
+                && (tail.len() >= 3 + boundary.len() || needle.next().is_some())
+        };
+        let end = (0..rest.len())
+            .find(|&i| rest.get(i) == Some(&b'\n') && matches_at(i))
+            .unwrap_or(rest.len());
+        self.pos += end;
+        let value = rest.get(..end).unwrap_or_default();
+        value.strip_suffix(b"\r").unwrap_or(value)
+    }
+}
+
+/// A `Content-Disposition` parameter as PHP reads it: the value split at `;`, each pair's
+/// key compared without case; the value after leading whitespace either quoted (`"` or `'`,
+/// a backslash before the quote character escapes it) or up to whitespace. The last pair with
+/// the key wins.
+fn disposition_param(cd: &[u8], key: &[u8]) -> Option<DispValue> {
+    let mut found = None;
+    for pair in cd.split(|&b| b == b';') {
+        let start = pair
+            .iter()
+            .position(|&b| !is_space(b))
+            .unwrap_or(pair.len());
+        let pair = pair.get(start..).unwrap_or_default();
+        let Some(eq) = pair.iter().position(|&b| b == b'=') else {
+            continue;
+        };
+        if !pair.get(..eq).unwrap_or_default().eq_ignore_ascii_case(key) {
+            continue;
+        }
+        // PHP's getword skips every `=` after the key, not just one.
+        let v = pair.get(eq..).unwrap_or_default();
+        let v = v
+            .get(v.iter().position(|&b| b != b'=').unwrap_or(v.len())..)
+            .unwrap_or_default();
+        let lead = v.iter().position(|&b| !is_space(b)).unwrap_or(v.len());
+        let v = v.get(lead..).unwrap_or_default();
+        let mut out = DispValue::new();
+        match v.first() {
+            Some(&q @ (b'"' | b'\'')) => {
+                let mut i = 1;
+                while let Some(&b) = v.get(i) {
+                    if b == q {
+                        break;
+                    }
+                    if b == b'\\' && v.get(i + 1) == Some(&q) {
+                        out.push(q);
+                        i += 2;
+                        continue;
+                    }
+                    out.push(b);
+                    i += 1;
+                }
+            }
+            _ => {
+                for &b in v.iter().take_while(|&&b| !is_space(b)) {
+                    out.push(b);
+                }
+            }
+        }
+        found = Some(out);
+    }
+    found
+}
+
+/// C's `isspace`.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// A header value or parameter read out of a multipart part (at most 1,024 bytes kept).
+#[derive(Clone, Copy)]
+struct DispValue {
+    buf: [u8; 1024],
+    len: usize,
+}
+
+impl DispValue {
+    fn new() -> Self {
+        Self {
+            buf: [0u8; 1024],
+            len: 0,
+        }
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.push(b);
+        }
+    }
+
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = b;
+            self.len += 1;
+        }
+    }
+}
+
+impl core::ops::Deref for DispValue {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
 }
 
 /// PHP's reading of a query string or form body into `$_GET` / `$_POST`.
@@ -925,7 +1193,7 @@ fn read<'a>(
     let post_vars: &'a [Entry<'a>] = match req.content_type {
         Some(ct) if is_post && is_form(ct) => php_vars(req.body, &mut entries, &mut arena)?,
         Some(ct) if is_post && is_multipart(ct) => {
-            return Err(WpError::Unsupported(Unsupported::MultipartBody));
+            multipart_vars(ct, req.body, &mut entries, &mut arena)?
         }
         _ => &[],
     };

@@ -1,9 +1,11 @@
-//! Live differential test of `wp::parse_str` (how PHP fills `$_GET`/`$_POST`, which the
-//! WordPress plugin mode signs) against PHP's own `parse_str()`: 5,000 random query strings per
-//! run, rich in what PHP treats specially (`.`, spaces, `[`, `]`, `+`, `%XX`, NUL, integer
+//! Live differential tests of how the WordPress plugin mode reads a request's parameters the
+//! way PHP fills `$_GET`/`$_POST`: `wp::parse_str` against PHP's own `parse_str()` (5,000
+//! random query strings per run), and `wp::parse_multipart` against PHP's multipart handler
+//! behind its built-in web server (`php -S`, 2,000 random bodies per run: quoting, escapes,
+//! folding, files, missing names, LF or CRLF lines, boundaries inside values). Query strings are rich in what PHP treats specially (`.`, spaces, `[`, `]`, `+`, `%XX`, NUL, integer
 //! names, repeats, arrays, nesting past 64 levels, empty pieces, more than 1,000 pairs). Every leaf, its name path and its order
 //! must agree.
-#![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+#![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::Path;
 
@@ -121,4 +123,199 @@ fn php_parse_str_agrees() {
         rng.seed()
     );
     assert_agreement("query strings disagreed", &failures, CASES, rng.seed());
+}
+
+/// PHP's built-in web server running `tests/oracle/multipart.php`, stopped on drop.
+struct Server {
+    child: std::process::Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(php: &Path, dir: &Path) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .unwrap();
+        let server = Self {
+            child: std::process::Command::new(php)
+                .args(["-S", &format!("127.0.0.1:{port}"), "multipart.php"])
+                .current_dir(dir)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap(),
+            port,
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return server;
+            }
+            std::thread::sleep(core::time::Duration::from_millis(50));
+        }
+        // Dropping the server stops the process.
+        panic!("php -S did not start on port {port}");
+    }
+
+    /// POSTs a body and returns the response body.
+    fn post(&self, content_type: &[u8], body: &[u8]) -> String {
+        use std::io::{Read as _, Write as _};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        let mut req = format!(
+            "POST / HTTP/1.0\r\nHost: localhost\r\nContent-Length: {}\r\nContent-Type: ",
+            body.len()
+        )
+        .into_bytes();
+        req.extend_from_slice(content_type);
+        req.extend_from_slice(b"\r\n\r\n");
+        req.extend_from_slice(body);
+        s.write_all(&req).unwrap();
+        let mut resp = Vec::new();
+        s.read_to_end(&mut resp).unwrap();
+        let text = String::from_utf8_lossy(&resp).into_owned();
+        text.split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_owned())
+            .unwrap_or_default()
+    }
+}
+
+fn multipart_body(rng: &mut Rng, boundary: &[u8]) -> Vec<u8> {
+    let nl: &[u8] = if rng.one_in(4) { b"\n" } else { b"\r\n" };
+    let mut body = Vec::new();
+    if rng.one_in(5) {
+        body.extend_from_slice(b"preamble");
+        body.extend_from_slice(nl);
+    }
+    for _ in 0..rng.range(0, 5) {
+        body.extend_from_slice(b"--");
+        body.extend_from_slice(boundary);
+        body.extend_from_slice(nl);
+        let header = if rng.one_in(3) {
+            b"content-disposition".as_slice()
+        } else {
+            b"Content-Disposition"
+        };
+        if rng.one_in(10) {
+            body.extend_from_slice(b"Content-Type: text/plain");
+            body.extend_from_slice(nl);
+        }
+        if !rng.one_in(12) {
+            body.extend_from_slice(header);
+            body.extend_from_slice(b": form-data");
+            if !rng.one_in(10) {
+                body.extend_from_slice(b"; name=");
+                let name = piece(rng);
+                match rng.range(0, 3) {
+                    0 => {
+                        body.push(b'"');
+                        for &b in &name {
+                            if b == b'"' || b == b'\r' || b == b'\n' {
+                                body.extend_from_slice(b"\\\"");
+                            } else {
+                                body.push(b);
+                            }
+                        }
+                        body.push(b'"');
+                    }
+                    1 => body.extend(name.iter().filter(|b| !b" \t\r\n;\"'".contains(b))),
+                    _ => {
+                        body.push(b'\'');
+                        body.extend(name.iter().filter(|b| !b"'\r\n".contains(b)));
+                        body.push(b'\'');
+                    }
+                }
+            }
+            if rng.one_in(8) {
+                body.extend_from_slice(b"; filename=\"f.txt\"");
+            }
+            if rng.one_in(8) {
+                body.extend_from_slice(nl);
+                body.extend_from_slice(b" ; x=1");
+            }
+            body.extend_from_slice(nl);
+        }
+        body.extend_from_slice(nl);
+        let len = rng.range(0, 12) as usize;
+        let value = match rng.range(0, 3) {
+            0 => rng.string_from(b"ab \r\n-=&%+", len),
+            1 => [b"v-".as_slice(), boundary].concat(),
+            _ => rng.text(12),
+        };
+        body.extend_from_slice(&value);
+        body.extend_from_slice(nl);
+    }
+    body.extend_from_slice(b"--");
+    body.extend_from_slice(boundary);
+    body.extend_from_slice(b"--");
+    body.extend_from_slice(nl);
+    body
+}
+
+#[test]
+fn php_multipart_agrees() {
+    let Some(php) = php_wordpress("oauth1-sig oracle_php_input multipart") else {
+        return;
+    };
+    let server = Server::start(
+        php.php(),
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle"),
+    );
+    let mut rng = Rng::from_env();
+    let mut failures = Vec::new();
+    const BODIES: usize = 2_000;
+    for _ in 0..BODIES {
+        let len = rng.range(1, 12) as usize;
+        let boundary = rng.string_from(b"abcXYZ0123-_'()+,./:=? ", len);
+        let quoted = rng.one_in(3) || boundary.contains(&b' ') || boundary.contains(&b',');
+        let mut ct = b"multipart/form-data; ".to_vec();
+        if rng.one_in(5) {
+            ct.extend_from_slice(b"charset=utf-8; ");
+        }
+        ct.extend_from_slice(b"boundary=");
+        if quoted {
+            ct.push(b'"');
+        }
+        ct.extend_from_slice(&boundary);
+        if quoted {
+            ct.push(b'"');
+        }
+        let body = multipart_body(&mut rng, &boundary);
+        let theirs = server.post(&ct, &body);
+        let mut entries = vec![Entry::EMPTY; 64];
+        let mut bytes = vec![0u8; 4 * body.len() + 64];
+        let mine = match wp::parse_multipart(&ct, &body, &mut entries, &mut bytes) {
+            Ok(list) => list
+                .iter()
+                .map(|e| {
+                    let mut name = match e.key {
+                        Key::Int(n) => n.to_string().into_bytes(),
+                        Key::Str(s) => s.to_vec(),
+                    };
+                    name.extend_from_slice(e.path);
+                    format!("{}:{}", hex(&name), hex(e.value))
+                })
+                .collect::<Vec<_>>()
+                .join(","),
+            Err(e) => format!("error {e}"),
+        };
+        if mine != theirs {
+            failures.push(format!(
+                "content type {:?} body {:?}: PHP {theirs} ours {mine}",
+                String::from_utf8_lossy(&ct),
+                String::from_utf8_lossy(&body)
+            ));
+        }
+    }
+    println!(
+        "wp::parse_multipart oracle: {BODIES} bodies compared with PHP's multipart handler (seed {})",
+        rng.seed()
+    );
+    assert_agreement("multipart bodies disagreed", &failures, BODIES, rng.seed());
 }

@@ -237,32 +237,13 @@ pub(crate) fn base_string(case: &Value) -> Result<(), String> {
             Ok(None) => json!({"error": null}),
             Err(e) => json!({"base_string": null, "error": e.code()}),
         });
-        if refused_by_design(&req) {
-            // Multipart bodies: the module refuses rather than reproduces them.
-            diff.eq(
-                "oracles.wp_oauth1 (refused)",
-                Some(&json!("oauth1_sig_unsupported")),
-                got.get("error"),
-            );
-        } else {
-            for k in ["base_string", "error"] {
-                if w.get(k).is_some() || got.get(k).is_some() {
-                    diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
-                }
+        for k in ["base_string", "error"] {
+            if w.get(k).is_some() || got.get(k).is_some() {
+                diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
             }
         }
     }
     diff.finish(expected)
-}
-
-/// Requests `wp` refuses by design: a multipart body on POST.
-fn refused_by_design(req: &Req) -> bool {
-    req.method == b"POST"
-        && req.content_type.as_deref().is_some_and(|c| {
-            String::from_utf8_lossy(c)
-                .to_ascii_lowercase()
-                .starts_with("multipart/form-data")
-        })
 }
 
 fn secrets(input: &Value) -> Result<(Vec<u8>, Option<Vec<u8>>), String> {
