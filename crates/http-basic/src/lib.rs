@@ -257,25 +257,16 @@ pub fn parse_with<'b>(
         return Err(Error::TooLong);
     }
     let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
-    let start = value.iter().position(|b| !is_ows(b)).ok_or(Error::Empty)?;
-    let end = value
-        .iter()
-        .rposition(|b| !is_ows(b))
-        .map_or(start, |e| e + 1);
-    let v = value.get(start..end).unwrap_or_default();
-    let scheme_len = v.iter().position(|&b| class(b) & 1 == 0).unwrap_or(v.len());
-    let (scheme, rest) = v.split_at(scheme_len);
-    if !scheme.eq_ignore_ascii_case(b"basic") {
-        return Err(Error::Scheme);
-    }
-    if rest.is_empty() {
-        return Err(Error::Empty);
-    }
-    let spaces = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
-    if spaces == 0 {
-        return Err(Error::Syntax);
-    }
-    let token = rest.get(spaces..).unwrap_or_default();
+    // The common spelling, `Basic` and one space with nothing to trim, goes straight to the
+    // token; the general path below reaches the same token for it.
+    let token = match value.strip_prefix(b"Basic ") {
+        Some(t)
+            if t.first().is_some_and(|b| *b != b' ') && t.last().is_some_and(|b| !is_ows(b)) =>
+        {
+            t
+        }
+        _ => scheme_and_token(value)?,
+    };
     // Canonical padding and zero trailing bits are required. Valid base64 is always a valid
     // token68, so the token68 syntax is only examined to tell a failure's kind.
     let n = match decode(token, buf) {
@@ -298,6 +289,32 @@ pub fn parse_with<'b>(
         return split(latin1_to_utf8(buf, n)?);
     }
     split(core::str::from_utf8(buf.get(..n).unwrap_or_default()).map_err(|_| Error::Utf8)?)
+}
+
+/// Steps 2–5 of the general path: trim, the scheme (any case), one or more spaces; the
+/// token after them.
+fn scheme_and_token(value: &[u8]) -> Result<&[u8], Error> {
+    let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
+    let start = value.iter().position(|b| !is_ows(b)).ok_or(Error::Empty)?;
+    let end = value
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |e| e + 1);
+    let v = value.get(start..end).unwrap_or_default();
+    let scheme_len = v.iter().position(|&b| class(b) & 1 == 0).unwrap_or(v.len());
+    let (scheme, rest) = v.split_at(scheme_len);
+    if !scheme.eq_ignore_ascii_case(b"basic") {
+        return Err(Error::Scheme);
+    }
+    if rest.is_empty() {
+        return Err(Error::Empty);
+    }
+    let spaces = rest.iter().position(|&b| b != b' ').unwrap_or(rest.len());
+    if spaces == 0 {
+        return Err(Error::Syntax);
+    }
+    let token = rest.get(spaces..).unwrap_or_default();
+    Ok(token)
 }
 
 /// Steps 9–11: a colon, no control characters, split at the first colon.

@@ -85,3 +85,18 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// `Basic ` with one space takes a shortcut; a leading space forces the general path,
+    /// which must give the same answer.
+    #[test]
+    fn shortcut_agrees_with_the_general_path(token in "[A-Za-z0-9+/= \\t]{0,40}") {
+        let fast = format!("Basic {token}");
+        let general = format!(" {fast}");
+        let mut a = vec![0u8; decoded_capacity(general.len())];
+        let mut b = vec![0u8; decoded_capacity(general.len())];
+        let x = parse(fast.as_bytes(), &mut a).map(|c| (c.user.to_owned(), c.password.to_owned()));
+        let y = parse(general.as_bytes(), &mut b).map(|c| (c.user.to_owned(), c.password.to_owned()));
+        prop_assert_eq!(x, y);
+    }
+}
