@@ -36,7 +36,7 @@ use sha1::Sha1;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::encode::encode_to;
+use crate::encode::{encode_to, hex_val};
 use crate::signature::{Method, Request};
 use crate::url::is_form;
 
@@ -314,15 +314,6 @@ impl<'a> Arena<'a> {
     }
 }
 
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// PHP's `urldecode` (`plus`) / `rawurldecode`: `%XX` with any hex case decoded, anything else
 /// (including a malformed `%`) kept. Writes into `out` (at least `raw.len()` long).
 fn url_decode(raw: &[u8], plus: bool, out: &mut [u8]) -> usize {
@@ -569,15 +560,7 @@ fn multipart_vars<'a>(
                 count += 1;
                 let name = arena.copy_mut(&name)?;
                 let value: &'a [u8] = arena.copy(value)?;
-                match php_name(name)? {
-                    Some((key, b"")) => map.set(Entry {
-                        key,
-                        path: b"",
-                        value,
-                    })?,
-                    Some((key, indexes)) => register_array(&mut map, arena, key, indexes, value)?,
-                    None => {}
-                }
+                register(&mut map, arena, name, value)?;
             }
             // "File Upload Mime headers garbled": PHP stops reading the body.
             (None, None) => break,
@@ -753,15 +736,7 @@ fn php_vars<'a>(
         };
         let name = arena.decode(name, true)?;
         let value: &'a [u8] = arena.decode(value, true)?;
-        match php_name(name)? {
-            Some((key, b"")) => map.set(Entry {
-                key,
-                path: b"",
-                value,
-            })?,
-            Some((key, indexes)) => register_array(&mut map, arena, key, indexes, value)?,
-            None => {}
-        }
+        register(&mut map, arena, name, value)?;
     }
     let vars: &'a [Entry<'a>] = map.finish(entries);
     Ok(vars)
@@ -965,6 +940,24 @@ fn register_array<'a>(
             value,
         },
     )
+}
+
+/// `php_register_variable_ex`: `$_POST[name] = value` with PHP's name rules and arrays.
+fn register<'a>(
+    map: &mut Map<'a>,
+    arena: &mut Arena<'a>,
+    name: &'a mut [u8],
+    value: &'a [u8],
+) -> Result<(), WpError> {
+    match php_name(name)? {
+        Some((key, b"")) => map.set(Entry {
+            key,
+            path: b"",
+            value,
+        }),
+        Some((key, indexes)) => register_array(map, arena, key, indexes, value),
+        None => Ok(()),
+    }
 }
 
 /// PHP's numeric-string array keys: `0`, or an optional `-` and digits without a leading

@@ -26,35 +26,15 @@ use crate::Error;
 /// The length of a WordPress session token.
 pub const TOKEN_LEN: usize = 43;
 
-/// `[A-Za-z0-9]`, the alphabet of `wp_generate_password(43, false, false)`.
-const ALPHABET: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
 /// A session token: 43 characters of `[A-Za-z0-9]`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct SessionToken([u8; TOKEN_LEN]);
 
 impl SessionToken {
-    /// A new token, each character uniform over the 62-character alphabet, drawn from random
-    /// bytes the caller's generator writes into the buffer it is given (a CSPRNG such as
-    /// `getrandom`). Bytes at or above 248 are discarded so that `% 62` stays uniform.
-    pub fn generate(mut fill: impl FnMut(&mut [u8])) -> Self {
-        let mut out = [0u8; TOKEN_LEN];
-        let mut filled = 0;
-        let mut pool = [0u8; 64];
-        while filled < TOKEN_LEN {
-            fill(&mut pool);
-            for &b in &pool {
-                if let (true, Some(slot), Some(&c)) = (
-                    b < 248,
-                    out.get_mut(filled),
-                    ALPHABET.get(usize::from(b % 62)),
-                ) {
-                    *slot = c;
-                    filled += 1;
-                }
-            }
-        }
-        Self(out)
+    /// A new token, `wp_generate_password(43, false)`: see [`wp_hash::generate_password`]
+    /// (each character uniform over `[A-Za-z0-9]`, from the caller's random bytes).
+    pub fn generate(fill: impl FnMut(&mut [u8])) -> Self {
+        Self(wp_hash::generate_password(fill))
     }
 
     /// The token.

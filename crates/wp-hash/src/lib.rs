@@ -7,6 +7,7 @@ extern crate std;
 
 mod decimal;
 mod hex;
+mod password;
 mod salt;
 
 use core::fmt;
@@ -16,6 +17,7 @@ use md5::Md5;
 
 pub use decimal::Decimal;
 pub use hex::{HexDigest, hex_into};
+pub use password::{ALNUM, generate_password};
 pub use salt::{Salt, SaltSource, Scheme, wp_salt};
 
 /// What went wrong in this crate.

@@ -17,35 +17,15 @@ pub const PASSWORD_LEN: usize = 24;
 /// Length of its chunked display form (`abcd efgh ijkl mnop qrst uvwx`).
 pub const CHUNKED_LEN: usize = 29;
 
-/// `[A-Za-z0-9]`, the alphabet of `wp_generate_password(24, false)`.
-const ALPHABET: &[u8; 62] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-
 /// A new application password.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct AppPassword([u8; PASSWORD_LEN]);
 
 impl AppPassword {
-    /// 24 characters, each uniform over `[A-Za-z0-9]`, drawn from random bytes the caller's
-    /// generator writes into the buffer it is given (a CSPRNG such as `getrandom`). Bytes at or
-    /// above 248 are discarded so that `% 62` stays uniform.
-    pub fn generate(mut fill: impl FnMut(&mut [u8])) -> Self {
-        let mut out = [0u8; PASSWORD_LEN];
-        let mut filled = 0;
-        let mut pool = [0u8; 32];
-        while filled < PASSWORD_LEN {
-            fill(&mut pool);
-            for &b in &pool {
-                if let (true, Some(slot), Some(&c)) = (
-                    b < 248,
-                    out.get_mut(filled),
-                    ALPHABET.get(usize::from(b % 62)),
-                ) {
-                    *slot = c;
-                    filled += 1;
-                }
-            }
-        }
-        Self(out)
+    /// `wp_generate_password(24, false)`: see [`wp_hash::generate_password`] (each
+    /// character uniform over `[A-Za-z0-9]`, from the caller's random bytes).
+    pub fn generate(fill: impl FnMut(&mut [u8])) -> Self {
+        Self(wp_hash::generate_password(fill))
     }
 
     /// The password, to show the user once.
@@ -559,17 +539,14 @@ pub fn uuid4(random: [u8; 16]) -> [u8; 36] {
     if let Some(r) = b.get_mut(8) {
         *r = (*r & 0x3f) | 0x80;
     }
+    let mut hex = [0u8; 32];
+    wp_hash::hex_into(&b, &mut hex);
     let mut out = [b'-'; 36];
-    let mut o = 0;
-    for (i, byte) in b.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            o += 1;
-        }
-        for nib in [byte >> 4, byte & 15] {
-            if let Some(slot) = out.get_mut(o) {
-                *slot = crate::hex_digit(nib);
-            }
-            o += 1;
+    // 8-4-4-4-12 hex digits.
+    for (i, &h) in hex.iter().enumerate() {
+        let at = i + [8, 12, 16, 20].iter().filter(|&&d| i >= d).count();
+        if let Some(slot) = out.get_mut(at) {
+            *slot = h;
         }
     }
     out

@@ -120,18 +120,8 @@ pub fn check_password(password: &[u8], stored: &[u8], compat: Compat) -> bool {
 fn md5_matches(password: &[u8], stored: &[u8]) -> bool {
     let digest = Md5::digest(password);
     let mut hex = [0u8; 32];
-    for (pair, b) in hex.chunks_exact_mut(2).zip(digest) {
-        pair.copy_from_slice(&[hex_digit(b >> 4), hex_digit(b)]);
-    }
+    wp_hash::hex_into(&digest, &mut hex);
     bool::from(hex.as_slice().ct_eq(stored))
-}
-
-/// The lowercase hex digit of the low 4 bits of `n`.
-pub(crate) fn hex_digit(n: u8) -> u8 {
-    b"0123456789abcdef"
-        .get(usize::from(n & 15))
-        .copied()
-        .unwrap_or(b'0')
 }
 
 /// WordPress 6.8's bcrypt pre-hash: standard base64 (64 characters) of
