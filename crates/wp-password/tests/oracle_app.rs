@@ -60,7 +60,7 @@ fn credentials(rng: &mut Rng) -> Vec<u8> {
     const SCHEMES: [&[u8]; 6] = [
         b"Basic ", b"basic ", b"BASIC ", b"Basic  ", b"Basic\t", b"Bearer ",
     ];
-    let scheme: &[u8] = rng.pick(&SCHEMES);
+    let scheme = *rng.pick(&SCHEMES);
     [scheme, &token].concat()
 }
 
