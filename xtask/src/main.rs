@@ -193,6 +193,21 @@ fn ci(args: &[String]) -> Result<(), String> {
             ]));
             tally.step(&format!("no_std build {krate} ({NO_STD_TARGET})"), ok);
         }
+        // wp-password's optional crypt(3) formats need no allocator either (Argon2 does).
+        let ok = run(cargo().args([
+            "build",
+            "--package",
+            "wp-password",
+            "--no-default-features",
+            "--features",
+            "md5-crypt,sha-crypt",
+            "--target",
+            NO_STD_TARGET,
+        ]));
+        tally.step(
+            &format!("no_std build wp-password +md5-crypt,sha-crypt ({NO_STD_TARGET})"),
+            ok,
+        );
     } else {
         tally.step(&format!("rustup target add {NO_STD_TARGET}"), false);
     }
