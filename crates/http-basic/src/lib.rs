@@ -256,7 +256,6 @@ pub fn parse_with<'b>(
     if value.len() > opts.max_len {
         return Err(Error::TooLong);
     }
-    let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
     // The common spelling, `Basic` and one space with nothing to trim, goes straight to the
     // token; the general path below reaches the same token for it.
     let token = match value.strip_prefix(b"Basic ") {
@@ -291,10 +290,14 @@ pub fn parse_with<'b>(
     split(core::str::from_utf8(buf.get(..n).unwrap_or_default()).map_err(|_| Error::Utf8)?)
 }
 
+/// Optional whitespace (RFC 9110 OWS): SP or HTAB.
+fn is_ows(b: &u8) -> bool {
+    matches!(b, b' ' | b'\t')
+}
+
 /// Steps 2–5 of the general path: trim, the scheme (any case), one or more spaces; the
 /// token after them.
 fn scheme_and_token(value: &[u8]) -> Result<&[u8], Error> {
-    let is_ows = |b: &u8| matches!(b, b' ' | b'\t');
     let start = value.iter().position(|b| !is_ows(b)).ok_or(Error::Empty)?;
     let end = value
         .iter()

@@ -917,16 +917,10 @@ fn register_array<'a>(
         }
         return Ok(());
     }
-    // An array at the leaf's place is replaced by the value.
-    let sub: usize = members
-        .iter()
-        .filter(|e| e.path.starts_with(full) && e.path.get(len) == Some(&b'['))
-        .count();
-    if sub > 0 {
-        let first = members
-            .iter()
-            .position(|e| e.path.starts_with(full) && e.path.get(len) == Some(&b'['))
-            .unwrap_or(0);
+    // An array at the leaf's place (its members are consecutive) is replaced by the value.
+    let below = |e: &Entry<'_>| e.path.starts_with(full) && e.path.get(len) == Some(&b'[');
+    if let Some(first) = members.iter().position(below) {
+        let sub = members.iter().skip(first).take_while(|e| below(e)).count();
         map.remove(group.start + first..group.start + first + sub);
         at = Some(group.start + first);
     }

@@ -195,10 +195,7 @@ fn word(b: &[u8], at: usize) -> u32 {
 /// own key cycling over 72 bytes reads exactly these words: (words for the first, salted
 /// expansion, words for the loop). They differ only for `$2a$` with the countermeasure.
 fn key_words(password: &[u8], variant: Variant) -> ([u8; 72], [u8; 72]) {
-    let key = password
-        .iter()
-        .position(|&b| b == 0)
-        .map_or(password, |n| password.get(..n).unwrap_or_default());
+    let key = crate::crypt::c_string(password);
     let bug = variant == Variant::X;
     let safety = variant == Variant::A;
     let mut expanded = [0u8; 72];

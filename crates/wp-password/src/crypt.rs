@@ -52,11 +52,7 @@ impl Scheme {
 }
 
 /// PHP passes passwords to `crypt()` as C strings: everything from the first NUL is ignored.
-#[cfg_attr(
-    not(any(feature = "md5-crypt", feature = "sha-crypt")),
-    allow(dead_code)
-)]
-fn c_string(password: &[u8]) -> &[u8] {
+pub(crate) fn c_string(password: &[u8]) -> &[u8] {
     password
         .iter()
         .position(|&b| b == 0)
