@@ -1468,16 +1468,15 @@ impl<'a> WpSigned<'a> {
             .signature_method
             .ok_or(WpError::InvalidSignatureMethod)?;
         let computed = self.sign(method, consumer_secret, token_secret);
-        let mut sent = [0u8; 128];
-        let n = url_decode(
-            self.signature.get(..128).unwrap_or(self.signature),
-            false,
-            &mut sent,
-        );
-        let sent = if self.signature.len() > 128 {
-            &[][..]
-        } else {
-            sent.get(..n).unwrap_or_default()
+        // `rawurldecode` turns at most three bytes into one, so a value longer than three
+        // times the longest signature cannot decode to a match.
+        let mut sent = [0u8; 3 * SIGNATURE_MAX];
+        let sent = match sent.get_mut(..self.signature.len()) {
+            Some(buf) => {
+                let n = url_decode(self.signature, false, buf);
+                buf.get(..n).unwrap_or_default()
+            }
+            None => &[][..],
         };
         if !bool::from(computed.as_bytes().ct_eq(sent)) {
             return Err(WpError::SignatureMismatch);
@@ -1526,7 +1525,7 @@ fn signature(
 ) -> WpSignature {
     use base64::Engine as _;
     let mut out = WpSignature {
-        buf: [0u8; 44],
+        buf: [0u8; SIGNATURE_MAX],
         len: 0,
     };
     let mut b64 = |raw: &[u8]| {
@@ -1592,10 +1591,13 @@ fn raw_key<D: sha2::Digest>(cs: &[u8], ts: &[u8]) -> RawKey {
     k
 }
 
+/// The longest plugin signature: base64 of HMAC-SHA256.
+const SIGNATURE_MAX: usize = 44;
+
 /// A plugin signature (base64, 28 or 44 characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct WpSignature {
-    buf: [u8; 44],
+    buf: [u8; SIGNATURE_MAX],
     len: usize,
 }
 
@@ -1691,6 +1693,47 @@ mod tests {
         assert_eq!(v(b"a[x]=1&a[x]=2"), pairs(&[("a[x]", "2")]));
         assert_eq!(v(b"a[x]y=1"), pairs(&[("a[x]", "1")]));
         assert_eq!(v(b"a[x]=1&a[x][]=2"), pairs(&[("a[x][0]", "2")]));
+    }
+
+    /// A signature sent percent-encoded twice (W8: decoded by the header reading, then again)
+    /// verifies; fully escaped, an HMAC-SHA256 signature is 132 bytes after the first decoding.
+    #[test]
+    fn doubly_encoded_sha256_signature_verifies() {
+        let site = Site {
+            home: b"http://example.com",
+            is_ssl: false,
+        };
+        let auth = |sig: &str| {
+            std::format!(
+                "OAuth oauth_consumer_key=\"k\", oauth_token=\"t\", oauth_signature_method=\"HMAC-SHA256\", oauth_timestamp=\"1700000000\", oauth_nonce=\"n\", oauth_signature=\"{sig}\""
+            )
+        };
+        let req = |a: &str| {
+            let (mut e, mut b) = ([Entry::EMPTY; 64], [0u8; 1024]);
+            let r = Request {
+                method: b"GET",
+                url: b"http://example.com/a?b=1",
+                authorization: Some(a.as_bytes()),
+                ..Request::default()
+            };
+            let s = parse(&r, &site, true, &mut e, &mut b).unwrap().unwrap();
+            (
+                s.signature.len(),
+                s.sign(Method::HmacSha256, b"cs", b"ts"),
+                s.verify(b"cs", b"ts", None, 900),
+                s.verify(b"cs", b"other", None, 900),
+            )
+        };
+        let (_, sig, _, _) = req(&auth("x"));
+        let escaped: std::string::String = sig
+            .as_bytes()
+            .iter()
+            .map(|c| std::format!("%25{c:02X}"))
+            .collect();
+        let (len, _, good, bad) = req(&auth(&escaped));
+        assert_eq!(len, 3 * SIGNATURE_MAX);
+        assert_eq!(good, Ok(()));
+        assert_eq!(bad, Err(WpError::SignatureMismatch));
     }
 
     #[test]
