@@ -14,9 +14,8 @@ pub mod site;
 
 use core::fmt;
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
+use wp_hash::block::{HmacKey, Sha256};
 use wp_hash::{Decimal, HexDigest, Salt, SaltSource, WpHashKey, hex_into, wp_salt};
 
 pub use session::Verifier;
@@ -216,11 +215,11 @@ impl CookieKey {
     fn wp_hash(&self, login: &[u8], frag: &[u8], expiration: &[u8], token: &[u8]) -> [u8; 16] {
         let mut h = self.hash.hasher();
         h.update(login)
-            .update(b"|")
+            .push(b'|')
             .update(frag)
-            .update(b"|")
+            .push(b'|')
             .update(expiration)
-            .update(b"|")
+            .push(b'|')
             .update(token);
         h.finalize()
     }
@@ -236,20 +235,23 @@ impl CookieKey {
         expiration: &[u8],
         token: &[u8],
     ) -> CookieMac {
-        let mut key = [0u8; 32];
-        hex_into(&self.wp_hash(login, pass_frag, expiration, token), &mut key);
-        // HMAC takes keys of any length: this cannot fail.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&key)
-            .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
-        mac.update(login);
-        mac.update(b"|");
-        mac.update(expiration);
-        mac.update(b"|");
-        mac.update(token);
-        let raw: [u8; 32] = mac.finalize().into_bytes().into();
         let mut hex = [0u8; 64];
-        hex_into(&raw, &mut hex);
+        hex_into(&self.raw_mac(login, pass_frag, expiration, token), &mut hex);
         CookieMac(hex)
+    }
+
+    /// The MAC's 32 bytes, before hex.
+    fn raw_mac(&self, login: &[u8], frag: &[u8], expiration: &[u8], token: &[u8]) -> [u8; 32] {
+        // The 32 hex characters, zero-padded to a block: the per-cookie HMAC key.
+        let mut key = [0u8; 64];
+        hex_into(&self.wp_hash(login, frag, expiration, token), &mut key);
+        let mut mac = HmacKey::<Sha256>::from_block(&key).stream();
+        mac.update(login)
+            .push(b'|')
+            .update(expiration)
+            .push(b'|')
+            .update(token);
+        mac.finalize()
     }
 
     /// `wp_generate_auth_cookie()`: the cookie value for a user (login and stored password
@@ -292,17 +294,42 @@ impl CookieMac {
     }
 }
 
-impl CookieMac {
-    /// Constant-time equality with a sent MAC field: the XOR of every 8-byte word is folded
-    /// into one, so a single `subtle` comparison decides and no byte position leaks.
-    fn ct_eq_hex(&self, sent: &[u8; 64]) -> bool {
-        let mut diff = 0u64;
-        for (a, b) in self.0.chunks_exact(8).zip(sent.chunks_exact(8)) {
-            let word = |c: &[u8]| u64::from_ne_bytes(c.try_into().unwrap_or([0; 8]));
-            diff |= word(a) ^ word(b);
-        }
-        diff.ct_eq(&0).into()
+/// A sent MAC field as bytes: 64 lowercase hex characters (what WordPress writes and the only
+/// spelling its string comparison accepts), else `None`.
+fn unhex_mac(sent: &[u8]) -> Option<[u8; 32]> {
+    let sent: &[u8; 64] = sent.try_into().ok()?;
+    let mut out = [0u8; 32];
+    // One flag for the whole field: no branch per character.
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(sent.as_chunks::<2>().0) {
+        let [h, l] = pair.map(|c| UNHEX.get(usize::from(c)).copied().unwrap_or(0x10));
+        bad |= h | l;
+        *o = (h << 4) | (l & 15);
     }
+    (bad & 0x10 == 0).then_some(out)
+}
+
+/// Lowercase hex digit values; 0x10 marks every other byte.
+// Evaluated at compile time: an index out of range would fail the build, not panic.
+#[allow(clippy::indexing_slicing)]
+const UNHEX: [u8; 256] = {
+    let mut t = [0x10u8; 256];
+    let mut i = 0;
+    while i < 16 {
+        t[b"0123456789abcdef"[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Constant-time equality of two MACs: the XOR of every 8-byte word is folded into one, so a
+/// single `subtle` comparison decides and no byte position leaks.
+fn ct_eq_mac(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    let mut diff = 0u64;
+    for (a, b) in a.as_chunks::<8>().0.iter().zip(b.as_chunks::<8>().0) {
+        diff |= u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b);
+    }
+    diff.ct_eq(&0).into()
 }
 
 impl fmt::Debug for CookieMac {
@@ -535,16 +562,17 @@ pub fn validate<S: UserStore + ?Sized>(
     let p = parse(cookie)?;
     php::check_expiry(p.expiration, opts)?;
     let user = store.user_by_login(p.username).ok_or(Error::BadUsername)?;
-    // The length is public; the contents are compared in constant time.
-    let sent: &[u8; 64] = p.hmac.try_into().map_err(|_| Error::BadHash)?;
     let frag = pass_frag(user.user_pass, opts.compat);
-    if !key
-        .mac(p.username, frag, p.expiration, p.token)
-        .ct_eq_hex(sent)
-    {
+    // The verifier and the sent MAC's bytes are worked out before the MAC and used after it:
+    // they do not depend on its chain of MD5 and SHA-256 compressions, so the processor
+    // overlaps them with it. The field's length and spelling are public; its contents are
+    // compared in constant time.
+    let verifier = Verifier::of(p.token);
+    let sent = unhex_mac(p.hmac);
+    let mac = key.raw_mac(p.username, frag, p.expiration, p.token);
+    if !sent.is_some_and(|sent| ct_eq_mac(&mac, &sent)) {
         return Err(Error::BadHash);
     }
-    let verifier = Verifier::of(p.token);
     match store.session_expiration(user.id, &verifier) {
         Some(exp) if i128::from(exp) >= i128::from(opts.now) => {}
         _ => return Err(Error::BadSessionToken),

@@ -18,7 +18,7 @@
 
 use core::fmt;
 
-use sha2::{Digest, Sha256};
+use wp_hash::block::{Sha256, Stream};
 use wp_hash::hex_into;
 
 use crate::Error;
@@ -64,7 +64,9 @@ impl Verifier {
     /// `hash('sha256', $token)`.
     #[must_use]
     pub fn of(token: &[u8]) -> Self {
-        let digest = Sha256::digest(token);
+        let mut s = Stream::<Sha256>::new();
+        s.update(token);
+        let digest = s.finish();
         let mut out = [0u8; 64];
         hex_into(&digest, &mut out);
         Self(out)

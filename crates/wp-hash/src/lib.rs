@@ -5,6 +5,7 @@
 #[cfg(test)]
 extern crate std;
 
+pub mod block;
 mod decimal;
 mod hex;
 mod password;
@@ -13,7 +14,8 @@ mod salt;
 use core::fmt;
 
 use hmac::{Hmac, KeyInit, Mac};
-use md5::Md5;
+
+use block::{HmacKey, HmacStream};
 
 pub use decimal::Decimal;
 pub use hex::{HexDigest, hex_into};
@@ -53,7 +55,7 @@ impl core::error::Error for Error {}
 /// message costs two or three MD5 compressions.
 #[derive(Clone)]
 pub struct WpHashKey {
-    mac: Hmac<Md5>,
+    mac: HmacKey<block::Md5>,
 }
 
 impl WpHashKey {
@@ -62,7 +64,7 @@ impl WpHashKey {
     #[must_use]
     pub fn new(key: &[u8], salt: &[u8]) -> Self {
         Self {
-            mac: keyed::<Md5>(key, salt),
+            mac: HmacKey::new(key, salt),
         }
     }
 
@@ -78,7 +80,7 @@ impl WpHashKey {
     #[must_use]
     pub fn hasher(&self) -> WpHasher {
         WpHasher {
-            mac: self.mac.clone(),
+            mac: self.mac.stream(),
         }
     }
 
@@ -100,7 +102,7 @@ impl fmt::Debug for WpHashKey {
 /// A `wp_hash()` message being streamed into its MAC.
 #[derive(Clone)]
 pub struct WpHasher {
-    mac: Hmac<Md5>,
+    mac: HmacStream<block::Md5>,
 }
 
 impl WpHasher {
@@ -111,11 +113,18 @@ impl WpHasher {
         self
     }
 
+    /// Appends one byte (a separator).
+    #[inline]
+    pub fn push(&mut self, b: u8) -> &mut Self {
+        self.mac.push(b);
+        self
+    }
+
     /// The raw 16-byte HMAC-MD5.
     #[inline]
     #[must_use]
     pub fn finalize(self) -> [u8; 16] {
-        self.mac.finalize().into_bytes().into()
+        self.mac.finalize()
     }
 
     /// The HMAC as 32 lowercase hex characters, as `wp_hash()` returns it.
@@ -246,7 +255,7 @@ pub fn wp_hash_with(algo: Algo, salt: &Salt<'_>, data: &[u8]) -> HexDigest {
         HexDigest::encode(&mac.finalize().into_bytes())
     }
     match algo {
-        Algo::Md5 => run::<Md5>(salt, data),
+        Algo::Md5 => run::<md5::Md5>(salt, data),
         Algo::Sha1 => run::<sha1::Sha1>(salt, data),
         Algo::Sha256 => run::<sha2::Sha256>(salt, data),
         Algo::Sha384 => run::<sha2::Sha384>(salt, data),
@@ -291,6 +300,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use md5::Md5;
 
     #[test]
     fn long_and_short_keys_match_one_shot_hmac() {
