@@ -15,7 +15,7 @@ pub mod site;
 use core::fmt;
 
 use subtle::ConstantTimeEq;
-use wp_hash::block::{HmacKey, Sha256};
+use wp_hash::block::{HmacKey, Md5, Padded, Sha256};
 use wp_hash::{Decimal, HexDigest, Salt, SaltSource, WpHashKey, hex_into, wp_salt};
 
 pub use session::Verifier;
@@ -242,15 +242,36 @@ impl CookieKey {
 
     /// The MAC's 32 bytes, before hex.
     fn raw_mac(&self, login: &[u8], frag: &[u8], expiration: &[u8], token: &[u8]) -> [u8; 32] {
+        self.raw_mac_of(
+            &[login, b"|", frag, b"|", expiration, b"|", token],
+            &[login, b"|", expiration, b"|", token],
+        )
+    }
+
+    /// The MAC's 32 bytes from the pieces of its two messages: `login|frag|expiration|token`
+    /// for `wp_hash()` and `login|expiration|token` for the HMAC.
+    fn raw_mac_of(&self, wp_hash_msg: &[&[u8]], hmac_msg: &[&[u8]]) -> [u8; 32] {
+        // Both messages are laid out, padded, before the first compression: the SHA-256
+        // one does not depend on the MD5 result, so building it overlaps the MD5 chain, and
+        // each hash is then a single call. Messages over four blocks (a token no WordPress
+        // issues) are streamed instead.
+        let md5_msg = Padded::<4>::new::<Md5>(1, wp_hash_msg);
+        let sha_msg = Padded::<4>::new::<Sha256>(1, hmac_msg);
         // The 32 hex characters, zero-padded to a block: the per-cookie HMAC key.
         let mut key = [0u8; 64];
-        hex_into(&self.wp_hash(login, frag, expiration, token), &mut key);
+        if let (Some(md5_msg), Some(sha_msg)) = (&md5_msg, &sha_msg) {
+            hex_into(&self.hash.hmac().mac_padded(md5_msg.blocks()), &mut key);
+            return HmacKey::<Sha256>::from_block(&key).mac_padded(sha_msg.blocks());
+        }
+        let mut h = self.hash.hasher();
+        for piece in wp_hash_msg {
+            h.update(piece);
+        }
+        hex_into(&h.finalize(), &mut key);
         let mut mac = HmacKey::<Sha256>::from_block(&key).stream();
-        mac.update(login)
-            .push(b'|')
-            .update(expiration)
-            .push(b'|')
-            .update(token);
+        for piece in hmac_msg {
+            mac.update(piece);
+        }
         mac.finalize()
     }
 
@@ -294,37 +315,9 @@ impl CookieMac {
     }
 }
 
-/// A sent MAC field as bytes: 64 lowercase hex characters (what WordPress writes and the only
-/// spelling its string comparison accepts), else `None`.
-fn unhex_mac(sent: &[u8]) -> Option<[u8; 32]> {
-    let sent: &[u8; 64] = sent.try_into().ok()?;
-    let mut out = [0u8; 32];
-    // One flag for the whole field: no branch per character.
-    let mut bad = 0u8;
-    for (o, pair) in out.iter_mut().zip(sent.as_chunks::<2>().0) {
-        let [h, l] = pair.map(|c| UNHEX.get(usize::from(c)).copied().unwrap_or(0x10));
-        bad |= h | l;
-        *o = (h << 4) | (l & 15);
-    }
-    (bad & 0x10 == 0).then_some(out)
-}
-
-/// Lowercase hex digit values; 0x10 marks every other byte.
-// Evaluated at compile time: an index out of range would fail the build, not panic.
-#[allow(clippy::indexing_slicing)]
-const UNHEX: [u8; 256] = {
-    let mut t = [0x10u8; 256];
-    let mut i = 0;
-    while i < 16 {
-        t[b"0123456789abcdef"[i] as usize] = i as u8;
-        i += 1;
-    }
-    t
-};
-
 /// Constant-time equality of two MACs: the XOR of every 8-byte word is folded into one, so a
 /// single `subtle` comparison decides and no byte position leaks.
-fn ct_eq_mac(a: &[u8; 32], b: &[u8; 32]) -> bool {
+fn ct_eq_mac(a: &[u8; 64], b: &[u8; 64]) -> bool {
     let mut diff = 0u64;
     for (a, b) in a.as_chunks::<8>().0.iter().zip(b.as_chunks::<8>().0) {
         diff |= u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b);
@@ -562,15 +555,14 @@ pub fn validate<S: UserStore + ?Sized>(
     let p = parse(cookie)?;
     php::check_expiry(p.expiration, opts)?;
     let user = store.user_by_login(p.username).ok_or(Error::BadUsername)?;
+    // The length is public; the contents are compared in constant time.
+    let sent: &[u8; 64] = p.hmac.try_into().map_err(|_| Error::BadHash)?;
     let frag = pass_frag(user.user_pass, opts.compat);
-    // The verifier and the sent MAC's bytes are worked out before the MAC and used after it:
-    // they do not depend on its chain of MD5 and SHA-256 compressions, so the processor
-    // overlaps them with it. The field's length and spelling are public; its contents are
-    // compared in constant time.
+    // The session verifier is hashed before the MAC and used after it: it does not depend
+    // on the MAC's chain of MD5 and SHA-256 compressions, so the processor overlaps the two.
     let verifier = Verifier::of(p.token);
-    let sent = unhex_mac(p.hmac);
-    let mac = key.raw_mac(p.username, frag, p.expiration, p.token);
-    if !sent.is_some_and(|sent| ct_eq_mac(&mac, &sent)) {
+    let mac = key.mac(p.username, frag, p.expiration, p.token);
+    if !ct_eq_mac(mac.as_bytes(), sent) {
         return Err(Error::BadHash);
     }
     match store.session_expiration(user.id, &verifier) {
@@ -586,6 +578,33 @@ pub fn validate<S: UserStore + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The MAC by the book (`hmac` over `md-5` and `sha2`), for lengths on both sides of the
+    /// laid-out fast path's four blocks.
+    #[test]
+    fn mac_matches_a_reference_hmac_at_every_length() {
+        use hmac::{Hmac, KeyInit, Mac};
+        let key = CookieKey::new(Scheme::Auth, b"fake key", b"fake salt");
+        let reference = Hmac::<md5::Md5>::new_from_slice(b"fake keyfake salt").unwrap();
+        for login_len in [0usize, 1, 5, 60, 130] {
+            for token_len in (0..300).step_by(7) {
+                let login: std::vec::Vec<u8> =
+                    (0..login_len).map(|i| b'a' + (i % 26) as u8).collect();
+                let token: std::vec::Vec<u8> =
+                    (0..token_len).map(|i| b'A' + (i % 26) as u8).collect();
+                let mut h = reference.clone();
+                h.update(&[&login[..], b"|frag|1700000000|", &token].concat());
+                let mut hex_key = [0u8; 32];
+                hex_into(&h.finalize().into_bytes(), &mut hex_key);
+                let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&hex_key).unwrap();
+                mac.update(&[&login[..], b"|1700000000|", &token].concat());
+                let mut want = [0u8; 64];
+                hex_into(&mac.finalize().into_bytes(), &mut want);
+                let got = key.mac(&login, b"frag", b"1700000000", &token);
+                assert_eq!(got.as_bytes(), &want, "{login_len} {token_len}");
+            }
+        }
+    }
 
     #[test]
     fn spec_worked_example() {

@@ -22,11 +22,19 @@ fn is_ws(b: u8) -> bool {
 /// whether the whole string is numeric (only whitespace may follow). `None`: no number at all.
 pub(crate) fn numeric_prefix(s: &[u8]) -> Option<(Num, bool)> {
     // Fast path: a plain decimal of up to 18 digits, as every genuine cookie carries.
-    if !s.is_empty() && s.len() <= 18 && s.iter().all(u8::is_ascii_digit) {
-        let v = s
-            .iter()
-            .fold(0i64, |acc, &d| acc * 10 + i64::from(d - b'0'));
-        return Some((Num::Int(v), true));
+    if (1..=18).contains(&s.len()) {
+        // One pass: the value (wrapping, meaningless unless every byte is a digit) and the
+        // check together.
+        let (v, digits) = s.iter().fold((0i64, true), |(v, ok), &d| {
+            (
+                v.wrapping_mul(10)
+                    .wrapping_add(i64::from(d.wrapping_sub(b'0'))),
+                ok & d.is_ascii_digit(),
+            )
+        });
+        if digits {
+            return Some((Num::Int(v), true));
+        }
     }
     let start = s.iter().position(|&b| !is_ws(b)).unwrap_or(s.len());
     let body = s.get(start..).unwrap_or_default();

@@ -18,7 +18,7 @@
 
 use core::fmt;
 
-use wp_hash::block::{Sha256, Stream};
+use wp_hash::block::{BlockHash, Padded, Sha256, Stream};
 use wp_hash::hex_into;
 
 use crate::Error;
@@ -64,9 +64,15 @@ impl Verifier {
     /// `hash('sha256', $token)`.
     #[must_use]
     pub fn of(token: &[u8]) -> Self {
-        let mut s = Stream::<Sha256>::new();
-        s.update(token);
-        let digest = s.finish();
+        // A token of up to 55 bytes (WordPress's are 43) is one padded block.
+        let digest = match Padded::<1>::new::<Sha256>(0, &[token]) {
+            Some(p) => Sha256::hash_padded(p.blocks()),
+            None => {
+                let mut s = Stream::<Sha256>::new();
+                s.update(token);
+                s.finish()
+            }
+        };
         let mut out = [0u8; 64];
         hex_into(&digest, &mut out);
         Self(out)

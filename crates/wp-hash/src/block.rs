@@ -26,6 +26,14 @@ pub trait BlockHash {
     fn length_field(bits: u64) -> [u8; 8];
     /// The digest of a final state.
     fn digest(state: &Self::State) -> Self::Digest;
+
+    /// The hash of a message laid out by [`Padded::new`] with no prefix.
+    #[inline]
+    fn hash_padded(blocks: &[[u8; 64]]) -> Self::Digest {
+        let mut state = Self::IV;
+        Self::compress(&mut state, blocks);
+        Self::digest(&state)
+    }
 }
 
 /// MD5 (RFC 1321): little-endian length and output words.
@@ -249,6 +257,15 @@ impl<H: BlockHash> HmacKey<H> {
         }
     }
 
+    /// The MAC of a message already laid out by [`Padded::new`] with a prefix of 1.
+    #[inline]
+    #[must_use]
+    pub fn mac_padded(&self, blocks: &[[u8; 64]]) -> H::Digest {
+        let mut inner = self.inner;
+        H::compress(&mut inner, blocks);
+        outer::<H>(self.outer, &H::digest(&inner))
+    }
+
     /// A message stream under this key.
     #[inline]
     #[must_use]
@@ -257,6 +274,82 @@ impl<H: BlockHash> HmacKey<H> {
             msg: Stream::resume(self.inner, 1),
             outer: self.outer,
         }
+    }
+}
+
+/// The outer hash of an HMAC: the pad block's state and the inner digest, one block built
+/// whole.
+#[inline]
+fn outer<H: BlockHash>(mut state: H::State, inner: &H::Digest) -> H::Digest {
+    let d = inner.as_ref();
+    let mut block = [0u8; 64];
+    if let Some(dst) = block.get_mut(..d.len()) {
+        dst.copy_from_slice(d);
+    }
+    if let Some(marker) = block.get_mut(d.len()) {
+        *marker = 0x80;
+    }
+    if let Some(len) = block.last_chunk_mut::<8>() {
+        *len = H::length_field((64 + d.len() as u64) * 8);
+    }
+    H::compress(&mut state, &[block]);
+    H::digest(&state)
+}
+
+/// A short message laid out with its padding in whole blocks before any hashing starts, so
+/// that building it can overlap other work and the hash is one `compress` call.
+#[derive(Clone)]
+pub struct Padded<const B: usize> {
+    blocks: [[u8; 64]; B],
+    used: usize,
+}
+
+impl<const B: usize> Padded<B> {
+    /// The concatenated `pieces` as the message that follows `prefix` whole blocks (1 for an
+    /// HMAC's inner message), padded for `H`; `None` when that takes more than `B` blocks.
+    #[inline]
+    #[must_use]
+    pub fn new<H: BlockHash>(prefix: u64, pieces: &[&[u8]]) -> Option<Self> {
+        let len: usize = pieces.iter().map(|p| p.len()).sum();
+        let used = (len + 9).div_ceil(64);
+        if used > B {
+            return None;
+        }
+        let mut blocks = [[0u8; 64]; B];
+        let flat = blocks.as_flattened_mut();
+        let mut at = 0;
+        for piece in pieces {
+            match piece {
+                [b] => {
+                    if let Some(slot) = flat.get_mut(at) {
+                        *slot = *b;
+                    }
+                }
+                _ => {
+                    if let Some(dst) = flat.get_mut(at..at + piece.len()) {
+                        dst.copy_from_slice(piece);
+                    }
+                }
+            }
+            at += piece.len();
+        }
+        if let Some(marker) = flat.get_mut(at) {
+            *marker = 0x80;
+        }
+        let bits = (prefix * 64 + len as u64).wrapping_mul(8);
+        if let Some(field) = flat
+            .get_mut(used * 64 - 8..used * 64)
+            .and_then(|f| f.first_chunk_mut::<8>())
+        {
+            *field = H::length_field(bits);
+        }
+        Some(Self { blocks, used })
+    }
+
+    /// The padded message's blocks.
+    #[must_use]
+    pub fn blocks(&self) -> &[[u8; 64]] {
+        self.blocks.get(..self.used).unwrap_or_default()
     }
 }
 
@@ -286,22 +379,7 @@ impl<H: BlockHash> HmacStream<H> {
     #[inline]
     #[must_use]
     pub fn finalize(self) -> H::Digest {
-        // The outer message is the pad block and the inner digest: one block, built whole.
-        let inner = self.msg.finish();
-        let d = inner.as_ref();
-        let mut block = [0u8; 64];
-        if let Some(dst) = block.get_mut(..d.len()) {
-            dst.copy_from_slice(d);
-        }
-        if let Some(marker) = block.get_mut(d.len()) {
-            *marker = 0x80;
-        }
-        if let Some(len) = block.last_chunk_mut::<8>() {
-            *len = H::length_field((64 + d.len() as u64) * 8);
-        }
-        let mut state = self.outer;
-        H::compress(&mut state, &[block]);
-        H::digest(&state)
+        outer::<H>(self.outer, &self.msg.finish())
     }
 }
 
@@ -332,6 +410,35 @@ mod tests {
                     s.push(c);
                 }
                 assert_eq!(s.finish()[..], sha2::Sha256::digest(&m)[..], "sha256 {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn padded_messages_match_streams() {
+        for klen in [0usize, 20, 64, 90] {
+            let k = bytes(klen, 5);
+            let key = HmacKey::<Sha256>::new(&k, b"");
+            let md5_key = HmacKey::<Md5>::new(&k, b"");
+            for n in 0..260 {
+                let m = bytes(n, 9);
+                let (a, rest) = m.split_at(n / 3);
+                let (b, c) = rest.split_at(rest.len().min(1));
+                let pieces: &[&[u8]] = &[a, b, c];
+                let mut stream = key.stream();
+                stream.update(&m);
+                let mut md5_stream = md5_key.stream();
+                md5_stream.update(&m);
+                match Padded::<4>::new::<Sha256>(1, pieces) {
+                    Some(p) => {
+                        assert!(n + 9 <= 256, "{n}");
+                        assert_eq!(key.mac_padded(p.blocks()), stream.finalize(), "{n}");
+                    }
+                    None => assert!(n + 9 > 256, "{n}"),
+                }
+                if let Some(p) = Padded::<4>::new::<Md5>(1, pieces) {
+                    assert_eq!(md5_key.mac_padded(p.blocks()), md5_stream.finalize(), "{n}");
+                }
             }
         }
     }

@@ -75,6 +75,12 @@ impl WpHashKey {
         Self::new(key, salt)
     }
 
+    /// The HMAC-MD5 key itself, for messages laid out ahead with [`block::Padded`].
+    #[must_use]
+    pub fn hmac(&self) -> &HmacKey<block::Md5> {
+        &self.mac
+    }
+
     /// A fresh message stream under this key. Feed it with [`WpHasher::update`].
     #[inline]
     #[must_use]
