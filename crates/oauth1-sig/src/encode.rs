@@ -73,6 +73,49 @@ pub fn is_unreserved(b: u8) -> bool {
 
 const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Gathers the small pieces a writer produces (a name, `%3D`, a value…) into runs of up to
+/// `N` bytes before handing them to `sink`: a hash update or a `Vec` append costs the same
+/// for a 3-byte piece as for a 100-byte one.
+pub(crate) struct Staged<F: FnMut(&[u8]), const N: usize> {
+    sink: F,
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<F: FnMut(&[u8]), const N: usize> Staged<F, N> {
+    pub(crate) fn new(sink: F) -> Self {
+        Self {
+            sink,
+            buf: [0u8; N],
+            len: 0,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, bytes: &[u8]) {
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len += bytes.len();
+            return;
+        }
+        self.flush();
+        if bytes.len() >= N {
+            (self.sink)(bytes);
+        } else if let Some(dst) = self.buf.get_mut(..bytes.len()) {
+            dst.copy_from_slice(bytes);
+            self.len = bytes.len();
+        }
+    }
+
+    /// Hands over what is gathered; call it once at the end.
+    pub(crate) fn flush(&mut self) {
+        if self.len > 0 {
+            (self.sink)(self.buf.get(..self.len).unwrap_or_default());
+            self.len = 0;
+        }
+    }
+}
+
 /// Streams the percent-encoding of `raw` to `out` in pieces (runs of unreserved bytes are
 /// passed through whole).
 pub fn encode_to(raw: &[u8], mut out: impl FnMut(&[u8])) {

@@ -456,9 +456,15 @@ where
         Self { realm, params }
     }
 
-    /// Streams the header value's bytes (ASCII) to `out`, without allocating; `Display`
-    /// writes the same bytes.
-    pub fn write(&self, mut out: impl FnMut(&[u8])) {
+    /// Streams the header value's bytes (ASCII) to `out` in a few large pieces, without
+    /// allocating; `Display` writes the same bytes.
+    pub fn write(&self, out: impl FnMut(&[u8])) {
+        let mut staged = crate::encode::Staged::<_, 256>::new(out);
+        self.write_pieces(|p| staged.push(p));
+        staged.flush();
+    }
+
+    fn write_pieces(&self, mut out: impl FnMut(&[u8])) {
         out(b"OAuth ");
         let mut first = true;
         if let Some(realm) = self.realm {
