@@ -15,7 +15,7 @@ pub mod site;
 use core::fmt;
 
 use subtle::ConstantTimeEq;
-use wp_hash::block::{HmacKey, Md5, Padded, Sha256};
+use wp_hash::block::{HmacKey, Md5, Sha256, pad};
 use wp_hash::{Decimal, HexDigest, Salt, SaltSource, WpHashKey, hex_into, wp_salt};
 
 pub use session::Verifier;
@@ -255,13 +255,14 @@ impl CookieKey {
         // one does not depend on the MD5 result, so building it overlaps the MD5 chain, and
         // each hash is then a single call. Messages over four blocks (a token no WordPress
         // issues) are streamed instead.
-        let md5_msg = Padded::<4>::new::<Md5>(1, wp_hash_msg);
-        let sha_msg = Padded::<4>::new::<Sha256>(1, hmac_msg);
+        let (mut md5_buf, mut sha_buf) = ([[0u8; 64]; 4], [[0u8; 64]; 4]);
+        let md5_msg = pad::<Md5, 4>(&mut md5_buf, 1, wp_hash_msg);
+        let sha_msg = pad::<Sha256, 4>(&mut sha_buf, 1, hmac_msg);
         // The 32 hex characters, zero-padded to a block: the per-cookie HMAC key.
         let mut key = [0u8; 64];
-        if let (Some(md5_msg), Some(sha_msg)) = (&md5_msg, &sha_msg) {
-            hex_into(&self.hash.hmac().mac_padded(md5_msg.blocks()), &mut key);
-            return HmacKey::<Sha256>::from_block(&key).mac_padded(sha_msg.blocks());
+        if let (Some(md5_msg), Some(sha_msg)) = (md5_msg, sha_msg) {
+            hex_into(&self.hash.hmac().mac_padded(md5_msg), &mut key);
+            return HmacKey::<Sha256>::from_block(&key).mac_padded(sha_msg);
         }
         let mut h = self.hash.hasher();
         for piece in wp_hash_msg {

@@ -18,7 +18,7 @@
 
 use core::fmt;
 
-use wp_hash::block::{BlockHash, Padded, Sha256, Stream};
+use wp_hash::block::{BlockHash, Sha256, Stream, pad};
 use wp_hash::hex_into;
 
 use crate::Error;
@@ -65,8 +65,9 @@ impl Verifier {
     #[must_use]
     pub fn of(token: &[u8]) -> Self {
         // A token of up to 55 bytes (WordPress's are 43) is one padded block.
-        let digest = match Padded::<1>::new::<Sha256>(0, &[token]) {
-            Some(p) => Sha256::hash_padded(p.blocks()),
+        let mut buf = [[0u8; 64]; 1];
+        let digest = match pad::<Sha256, 1>(&mut buf, 0, &[token]) {
+            Some(blocks) => Sha256::hash_padded(blocks),
             None => {
                 let mut s = Stream::<Sha256>::new();
                 s.update(token);

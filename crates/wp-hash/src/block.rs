@@ -27,7 +27,7 @@ pub trait BlockHash {
     /// The digest of a final state.
     fn digest(state: &Self::State) -> Self::Digest;
 
-    /// The hash of a message laid out by [`Padded::new`] with no prefix.
+    /// The hash of a message laid out by [`pad`] with no prefix.
     #[inline]
     fn hash_padded(blocks: &[[u8; 64]]) -> Self::Digest {
         let mut state = Self::IV;
@@ -257,7 +257,7 @@ impl<H: BlockHash> HmacKey<H> {
         }
     }
 
-    /// The MAC of a message already laid out by [`Padded::new`] with a prefix of 1.
+    /// The MAC of a message already laid out by [`pad`] with a prefix of 1.
     #[inline]
     #[must_use]
     pub fn mac_padded(&self, blocks: &[[u8; 64]]) -> H::Digest {
@@ -296,61 +296,51 @@ fn outer<H: BlockHash>(mut state: H::State, inner: &H::Digest) -> H::Digest {
     H::digest(&state)
 }
 
-/// A short message laid out with its padding in whole blocks before any hashing starts, so
-/// that building it can overlap other work and the hash is one `compress` call.
-#[derive(Clone)]
-pub struct Padded<const B: usize> {
-    blocks: [[u8; 64]; B],
-    used: usize,
-}
-
-impl<const B: usize> Padded<B> {
-    /// The concatenated `pieces` as the message that follows `prefix` whole blocks (1 for an
-    /// HMAC's inner message), padded for `H`; `None` when that takes more than `B` blocks.
-    #[inline]
-    #[must_use]
-    pub fn new<H: BlockHash>(prefix: u64, pieces: &[&[u8]]) -> Option<Self> {
-        let len: usize = pieces.iter().map(|p| p.len()).sum();
-        let used = (len + 9).div_ceil(64);
-        if used > B {
-            return None;
-        }
-        let mut blocks = [[0u8; 64]; B];
-        let flat = blocks.as_flattened_mut();
-        let mut at = 0;
-        for piece in pieces {
-            match piece {
-                [b] => {
-                    if let Some(slot) = flat.get_mut(at) {
-                        *slot = *b;
-                    }
-                }
-                _ => {
-                    if let Some(dst) = flat.get_mut(at..at + piece.len()) {
-                        dst.copy_from_slice(piece);
-                    }
+/// Lays out a short message with its padding in whole blocks of `buf` before any hashing
+/// starts, so that building it can overlap other work and the hash is one `compress` call:
+/// the concatenated `pieces` as the message that follows `prefix` whole blocks (1 for an
+/// HMAC's inner message), padded for `H`. Returns the blocks used, or `None` when the message
+/// needs more than `B`. Written in place: the caller's buffer is never moved or copied.
+#[inline]
+pub fn pad<'b, H: BlockHash, const B: usize>(
+    buf: &'b mut [[u8; 64]; B],
+    prefix: u64,
+    pieces: &[&[u8]],
+) -> Option<&'b [[u8; 64]]> {
+    let len: usize = pieces.iter().map(|p| p.len()).sum();
+    let used = (len + 9).div_ceil(64);
+    if used > B {
+        return None;
+    }
+    *buf = [[0u8; 64]; B];
+    let flat = buf.as_flattened_mut();
+    let mut at = 0;
+    for piece in pieces {
+        match piece {
+            [b] => {
+                if let Some(slot) = flat.get_mut(at) {
+                    *slot = *b;
                 }
             }
-            at += piece.len();
+            _ => {
+                if let Some(dst) = flat.get_mut(at..at + piece.len()) {
+                    dst.copy_from_slice(piece);
+                }
+            }
         }
-        if let Some(marker) = flat.get_mut(at) {
-            *marker = 0x80;
-        }
-        let bits = (prefix * 64 + len as u64).wrapping_mul(8);
-        if let Some(field) = flat
-            .get_mut(used * 64 - 8..used * 64)
-            .and_then(|f| f.first_chunk_mut::<8>())
-        {
-            *field = H::length_field(bits);
-        }
-        Some(Self { blocks, used })
+        at += piece.len();
     }
-
-    /// The padded message's blocks.
-    #[must_use]
-    pub fn blocks(&self) -> &[[u8; 64]] {
-        self.blocks.get(..self.used).unwrap_or_default()
+    if let Some(marker) = flat.get_mut(at) {
+        *marker = 0x80;
     }
+    let bits = (prefix * 64 + len as u64).wrapping_mul(8);
+    if let Some(field) = flat
+        .get_mut(used * 64 - 8..used * 64)
+        .and_then(|f| f.first_chunk_mut::<8>())
+    {
+        *field = H::length_field(bits);
+    }
+    buf.get(..used)
 }
 
 /// A message being MACed.
@@ -429,15 +419,16 @@ mod tests {
                 stream.update(&m);
                 let mut md5_stream = md5_key.stream();
                 md5_stream.update(&m);
-                match Padded::<4>::new::<Sha256>(1, pieces) {
-                    Some(p) => {
+                let mut buf = [[0xa5u8; 64]; 4];
+                match pad::<Sha256, 4>(&mut buf, 1, pieces) {
+                    Some(blocks) => {
                         assert!(n + 9 <= 256, "{n}");
-                        assert_eq!(key.mac_padded(p.blocks()), stream.finalize(), "{n}");
+                        assert_eq!(key.mac_padded(blocks), stream.finalize(), "{n}");
                     }
                     None => assert!(n + 9 > 256, "{n}"),
                 }
-                if let Some(p) = Padded::<4>::new::<Md5>(1, pieces) {
-                    assert_eq!(md5_key.mac_padded(p.blocks()), md5_stream.finalize(), "{n}");
+                if let Some(blocks) = pad::<Md5, 4>(&mut buf, 1, pieces) {
+                    assert_eq!(md5_key.mac_padded(blocks), md5_stream.finalize(), "{n}");
                 }
             }
         }

@@ -75,7 +75,7 @@ impl WpHashKey {
         Self::new(key, salt)
     }
 
-    /// The HMAC-MD5 key itself, for messages laid out ahead with [`block::Padded`].
+    /// The HMAC-MD5 key itself, for messages laid out ahead with [`block::pad`].
     #[must_use]
     pub fn hmac(&self) -> &HmacKey<block::Md5> {
         &self.mac
