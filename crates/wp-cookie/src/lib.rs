@@ -554,7 +554,7 @@ pub fn validate<S: UserStore + ?Sized>(
     store: &S,
 ) -> Result<Valid, Error> {
     let p = parse(cookie)?;
-    php::check_expiry(p.expiration, opts)?;
+    let before_now = php::check_expiry(p.expiration, opts)?;
     let user = store.user_by_login(p.username).ok_or(Error::BadUsername)?;
     // The length is public; the contents are compared in constant time.
     let sent: &[u8; 64] = p.hmac.try_into().map_err(|_| Error::BadHash)?;
@@ -572,7 +572,7 @@ pub fn validate<S: UserStore + ?Sized>(
     }
     Ok(Valid {
         user_id: user.id,
-        grace_period_used: php::before_now(p.expiration, opts.now),
+        grace_period_used: before_now,
     })
 }
 

@@ -88,8 +88,14 @@ pub(crate) fn numeric_prefix(s: &[u8]) -> Option<(Num, bool)> {
 
 /// PHP's `(int)` of a string: the leading number, truncated toward zero; 0 when there is none
 /// or it is infinite; saturated beyond the `i64` range.
-pub(crate) fn int_cast(s: &[u8]) -> i64 {
-    match numeric_prefix(s) {
+#[cfg(test)]
+fn int_cast(s: &[u8]) -> i64 {
+    int_of(numeric_prefix(s))
+}
+
+/// [`int_cast`] of a string already read by [`numeric_prefix`].
+fn int_of(num: Option<(Num, bool)>) -> i64 {
+    match num {
         None => 0,
         Some((Num::Int(v), _)) => v,
         Some((Num::Float(f), _)) => float_to_int(f),
@@ -112,8 +118,14 @@ fn float_to_int(f: f64) -> i64 {
 
 /// PHP 8's `$string < $int` (`zend_compare`): numerically if the whole string is numeric,
 /// else the decimal form of the integer is compared with the string byte by byte.
-pub(crate) fn string_lt_int(s: &[u8], n: u64) -> bool {
-    match numeric_prefix(s) {
+#[cfg(test)]
+fn string_lt_int(s: &[u8], n: u64) -> bool {
+    lt_int(s, numeric_prefix(s), n)
+}
+
+/// [`string_lt_int`] of a string `s` already read by [`numeric_prefix`] as `num`.
+fn lt_int(s: &[u8], num: Option<(Num, bool)>, n: u64) -> bool {
+    match num {
         Some((Num::Int(v), true)) => i128::from(v) < i128::from(n),
         #[allow(clippy::cast_precision_loss)]
         Some((Num::Float(f), true)) => f < n as f64,
@@ -125,30 +137,32 @@ pub(crate) fn string_lt_int(s: &[u8], n: u64) -> bool {
     }
 }
 
-/// Whether the cookie has expired at `opts.now` (WordPress's step 2).
+/// Whether the cookie has expired at `opts.now` (WordPress's step 2); if not, whether
+/// `$expiration < time()` holds on the raw field (WordPress's step 6, which marks an
+/// acceptance only the grace period allowed). The field is read once for both.
 ///
 /// # Errors
 /// [`Error::Expired`]; or, following 6.1 on a grace-period request whose expiration is not
 /// numeric at all, [`Error::Malformed`] (PHP throws a `TypeError` there and the request dies).
-pub(crate) fn check_expiry(expiration: &[u8], opts: &Options) -> Result<(), Error> {
+pub(crate) fn check_expiry(expiration: &[u8], opts: &Options) -> Result<bool, Error> {
     let grace = if opts.grace_period { GRACE_SECONDS } else { 0 };
+    let num = numeric_prefix(expiration);
+    let before_now = lt_int(expiration, num, opts.now);
     let expired = match opts.compat {
-        Compat::Wp68 => i128::from(int_cast(expiration)) + i128::from(grace) < i128::from(opts.now),
-        Compat::Wp61 if !opts.grace_period => string_lt_int(expiration, opts.now),
-        Compat::Wp61 => match numeric_prefix(expiration) {
+        Compat::Wp68 => i128::from(int_of(num)) + i128::from(grace) < i128::from(opts.now),
+        Compat::Wp61 if !opts.grace_period => before_now,
+        Compat::Wp61 => match num {
             None => return Err(Error::Malformed),
             Some((Num::Int(v), _)) => i128::from(v) + i128::from(grace) < i128::from(opts.now),
             #[allow(clippy::cast_precision_loss)]
             Some((Num::Float(f), _)) => (f + grace as f64) < (opts.now as f64),
         },
     };
-    if expired { Err(Error::Expired) } else { Ok(()) }
-}
-
-/// WordPress's step 6: `$expiration < time()` on the raw field, which marks an acceptance
-/// that only the grace period allowed.
-pub(crate) fn before_now(expiration: &[u8], now: u64) -> bool {
-    string_lt_int(expiration, now)
+    if expired {
+        Err(Error::Expired)
+    } else {
+        Ok(before_now)
+    }
 }
 
 #[cfg(test)]
