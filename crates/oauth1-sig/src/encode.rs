@@ -91,7 +91,7 @@ impl<F: FnMut(&[u8]), const N: usize> Staged<F, N> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push(&mut self, bytes: &[u8]) {
         if let Some(dst) = self.buf.get_mut(self.len..self.len + bytes.len()) {
             dst.copy_from_slice(bytes);
@@ -116,27 +116,63 @@ impl<F: FnMut(&[u8]), const N: usize> Staged<F, N> {
     }
 }
 
+/// Where the writers stream bytes. Closures are sinks; [`Staged`] is one whose `put` inlines
+/// into the writer, so a fixed piece such as `%3D` is a few stores, not a call.
+pub(crate) trait Out {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl<F: FnMut(&[u8])> Out for F {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        self(bytes);
+    }
+}
+
+impl<F: FnMut(&[u8]), const N: usize> Out for Staged<F, N> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        self.push(bytes);
+    }
+}
+
+/// A sink that percent-encodes what it is given into another.
+pub(crate) struct Encoding<'o, O: Out>(pub(crate) &'o mut O);
+
+impl<O: Out> Out for Encoding<'_, O> {
+    #[inline]
+    fn put(&mut self, bytes: &[u8]) {
+        encode_into(bytes, self.0);
+    }
+}
+
 /// Streams the percent-encoding of `raw` to `out` in pieces (runs of unreserved bytes are
 /// passed through whole).
 pub fn encode_to(raw: &[u8], mut out: impl FnMut(&[u8])) {
+    encode_into(raw, &mut out);
+}
+
+/// [`encode_to`] into any sink.
+#[inline]
+pub(crate) fn encode_into(raw: &[u8], out: &mut impl Out) {
     let mut run = 0;
     for (i, &b) in raw.iter().enumerate() {
         if !is_unreserved(b) {
             if let Some(r) = raw.get(run..i)
                 && !r.is_empty()
             {
-                out(r);
+                out.put(r);
             }
             let hi = UPPER_HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
             let lo = UPPER_HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0');
-            out(&[b'%', hi, lo]);
+            out.put(&[b'%', hi, lo]);
             run = i + 1;
         }
     }
     if let Some(r) = raw.get(run..)
         && !r.is_empty()
     {
-        out(r);
+        out.put(r);
     }
 }
 

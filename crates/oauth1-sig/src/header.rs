@@ -460,39 +460,39 @@ where
     /// allocating; `Display` writes the same bytes.
     pub fn write(&self, out: impl FnMut(&[u8])) {
         let mut staged = crate::encode::Staged::<_, 256>::new(out);
-        self.write_pieces(|p| staged.push(p));
+        self.write_into(&mut staged);
         staged.flush();
     }
 
-    fn write_pieces(&self, mut out: impl FnMut(&[u8])) {
-        out(b"OAuth ");
+    fn write_into(&self, out: &mut impl crate::encode::Out) {
+        out.put(b"OAuth ");
         let mut first = true;
         if let Some(realm) = self.realm {
-            out(b"realm=\"");
+            out.put(b"realm=\"");
             for piece in realm
                 .as_bytes()
                 .split_inclusive(|&b| b == b'"' || b == b'\\')
             {
                 match piece.split_last() {
                     Some((&last, head)) if last == b'"' || last == b'\\' => {
-                        out(head);
-                        out(&[b'\\', last]);
+                        out.put(head);
+                        out.put(&[b'\\', last]);
                     }
-                    _ => out(piece),
+                    _ => out.put(piece),
                 }
             }
-            out(b"\"");
+            out.put(b"\"");
             first = false;
         }
         for (name, value) in self.params.clone() {
             if !first {
-                out(b", ");
+                out.put(b", ");
             }
             first = false;
-            crate::encode::encode_to(name, &mut out);
-            out(b"=\"");
-            crate::encode::encode_to(value, &mut out);
-            out(b"\"");
+            crate::encode::encode_into(name, out);
+            out.put(b"=\"");
+            crate::encode::encode_into(value, out);
+            out.put(b"\"");
         }
     }
 }

@@ -9,7 +9,7 @@ use sha1::{Digest, Sha1};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::encode::{Coding, Decoded, Staged, encode_to, is_unreserved};
+use crate::encode::{Coding, Decoded, Encoding, Out, Staged, encode_to, is_unreserved};
 use crate::header::{self, HeaderError};
 use crate::replay::{NonceKey, ReplayCache};
 use crate::url::{RequestUrl, is_form, scan_form};
@@ -313,18 +313,19 @@ fn merge_runs(v: &mut [Param<'_>], mid: usize, budget: &mut usize) -> bool {
 
 /// Streams `enc(part)`, or with `twice` `enc(enc(part))` (the part as it stands in the base
 /// string's parameter section: the first encoding's `%` becomes `%25`).
-fn encode_decoded(d: Decoded<'_>, simple: bool, twice: bool, out: &mut impl FnMut(&[u8])) {
+#[inline]
+fn encode_decoded(d: Decoded<'_>, simple: bool, twice: bool, out: &mut impl Out) {
     if simple {
-        out(d.raw());
+        out.put(d.raw());
         return;
     }
     for b in d {
         if is_unreserved(b) {
-            out(&[b]);
+            out.put(&[b]);
         } else if twice {
-            out(&[b'%', b'2', b'5', hex_hi(b), hex_lo(b)]);
+            out.put(&[b'%', b'2', b'5', hex_hi(b), hex_lo(b)]);
         } else {
-            out(&[b'%', hex_hi(b), hex_lo(b)]);
+            out.put(&[b'%', hex_hi(b), hex_lo(b)]);
         }
     }
 }
@@ -507,24 +508,33 @@ impl<'a, 'b> Collected<'a, 'b> {
 
     /// Streams the signature base string (RFC 5849 §3.4.1.1).
     pub fn write_base_string(&self, mut out: impl FnMut(&[u8])) {
-        for &b in self.method {
-            let u = b.to_ascii_uppercase();
-            if is_unreserved(u) {
-                out(&[u]);
-            } else {
-                out(&[b'%', hex_hi(u), hex_lo(u)]);
+        self.write_base_string_into(&mut out);
+    }
+
+    /// [`Collected::write_base_string`] into any sink.
+    fn write_base_string_into(&self, out: &mut impl Out) {
+        if self.method.iter().all(u8::is_ascii_uppercase) {
+            out.put(self.method);
+        } else {
+            for &b in self.method {
+                let u = b.to_ascii_uppercase();
+                if is_unreserved(u) {
+                    out.put(&[u]);
+                } else {
+                    out.put(&[b'%', hex_hi(u), hex_lo(u)]);
+                }
             }
         }
-        out(b"&");
-        self.url.write_base_uri(|piece| encode_to(piece, &mut out));
-        out(b"&");
+        out.put(b"&");
+        self.url.write_base_uri_into(&mut Encoding(out));
+        out.put(b"&");
         for (i, p) in self.params.iter().enumerate() {
             if i > 0 {
-                out(b"%26");
+                out.put(b"%26");
             }
-            encode_decoded(p.name(), p.name_simple(), true, &mut out);
-            out(b"%3D");
-            encode_decoded(p.value(), p.value_simple(), true, &mut out);
+            encode_decoded(p.name(), p.name_simple(), true, out);
+            out.put(b"%3D");
+            encode_decoded(p.value(), p.value_simple(), true, out);
         }
     }
 
@@ -544,27 +554,27 @@ pub fn sign_base_string(key: &Key<'_>, method: Method, base_string: &[u8]) -> Si
 
 /// Something that streams a base string (statically dispatched, so the pieces' copies inline).
 trait BaseString {
-    fn write(&self, out: impl FnMut(&[u8]));
+    fn write(&self, out: &mut impl Out);
 }
 
 struct Raw<'s>(&'s [u8]);
 
 impl BaseString for Raw<'_> {
-    fn write(&self, mut out: impl FnMut(&[u8])) {
-        out(self.0);
+    fn write(&self, out: &mut impl Out) {
+        out.put(self.0);
     }
 }
 
 impl BaseString for Collected<'_, '_> {
-    fn write(&self, out: impl FnMut(&[u8])) {
-        self.write_base_string(out);
+    fn write(&self, out: &mut impl Out) {
+        self.write_base_string_into(out);
     }
 }
 
 fn mac<M: Mac + Clone>(keyed: &M, b: &impl BaseString) -> M {
     let mut m = keyed.clone();
     let mut staged = Staged::<_, 128>::new(|p: &[u8]| m.update(p));
-    b.write(|p| staged.push(p));
+    b.write(&mut staged);
     staged.flush();
     m
 }

@@ -158,7 +158,13 @@ impl<'a> RequestUrl<'a> {
     /// Streams the base string URI: `scheme://host[:port]path`, scheme and host lower-cased,
     /// the default port dropped, an empty path as `/`.
     pub fn write_base_uri(&self, mut out: impl FnMut(&[u8])) {
-        out(if self.https { b"https://" } else { b"http://" });
+        self.write_base_uri_into(&mut out);
+    }
+
+    /// [`RequestUrl::write_base_uri`] into any sink.
+    #[inline]
+    pub(crate) fn write_base_uri_into(&self, out: &mut impl crate::encode::Out) {
+        out.put(if self.https { b"https://" } else { b"http://" });
         // Lower-case the host in small chunks.
         for chunk in self.host.chunks(32) {
             let mut buf = [0u8; 32];
@@ -166,10 +172,10 @@ impl<'a> RequestUrl<'a> {
             for (d, s) in lower.iter_mut().zip(chunk) {
                 *d = s.to_ascii_lowercase();
             }
-            out(lower);
+            out.put(lower);
         }
         if let Some(port) = self.port {
-            out(b":");
+            out.put(b":");
             let mut digits = [0u8; 5];
             let mut n = port;
             let mut i = digits.len();
@@ -184,9 +190,9 @@ impl<'a> RequestUrl<'a> {
                     break;
                 }
             }
-            out(digits.get(i..).unwrap_or_default());
+            out.put(digits.get(i..).unwrap_or_default());
         }
-        out(if self.path.is_empty() {
+        out.put(if self.path.is_empty() {
             b"/"
         } else {
             self.path
