@@ -105,12 +105,24 @@ fn library_crates() -> Vec<String> {
     names
 }
 
-/// A tally of checks: every test, vector case and build step counts once.
-#[derive(Default)]
+/// A tally of checks: every test, vector case and build step counts once; each line says how
+/// long its step took (where CI time goes).
 struct Tally {
     passed: usize,
     failed: usize,
     lines: Vec<String>,
+    since: Instant,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Self {
+            passed: 0,
+            failed: 0,
+            lines: Vec::new(),
+            since: Instant::now(),
+        }
+    }
 }
 
 impl Tally {
@@ -122,8 +134,11 @@ impl Tally {
         self.passed += passed;
         self.failed += failed;
         let mark = if failed == 0 { "ok  " } else { "FAIL" };
-        self.lines
-            .push(format!("{mark} {name}: {passed} passed, {failed} failed"));
+        let took = self.since.elapsed().as_secs();
+        self.since = Instant::now();
+        self.lines.push(format!(
+            "{mark} {name}: {passed} passed, {failed} failed ({took} s)"
+        ));
     }
 }
 
