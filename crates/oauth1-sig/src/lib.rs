@@ -167,6 +167,15 @@ fn left_aligned(bytes: impl Iterator<Item = u8>) -> u64 {
     w.checked_shl(8 * (8 - n)).unwrap_or(0)
 }
 
+/// The sort key of a name that is all unreserved (its raw bytes are its encoded form).
+#[inline]
+pub(crate) fn plain_key(name: &[u8]) -> u64 {
+    match name.first_chunk::<8>() {
+        Some(w) => u64::from_be_bytes(*w),
+        None => left_aligned(name.iter().copied()),
+    }
+}
+
 impl<'a> Param<'a> {
     /// An empty placeholder, for initialising parameter buffers.
     pub const EMPTY: Param<'static> = Param {
@@ -198,10 +207,7 @@ impl<'a> Param<'a> {
             if name.starts_with(b"oauth_") {
                 flags |= PROTOCOL;
             }
-            match name.first_chunk::<8>() {
-                Some(w) => u64::from_be_bytes(*w),
-                None => left_aligned(name.iter().copied()),
-            }
+            plain_key(name)
         } else {
             let mut d = Decoded::new(name, coding);
             if b"oauth_".iter().all(|&c| d.next() == Some(c)) {

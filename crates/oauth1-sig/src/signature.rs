@@ -342,11 +342,13 @@ struct HeaderSink<'a, 'b> {
 impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
     fn is_duplicate(&self, _earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool {
         let earlier = self.buf.get(self.start..self.len).unwrap_or_default();
+        // Two plain names can only be equal if their first eight bytes (the sort key) are.
+        let key = (!escaped).then(|| crate::plain_key(name));
         earlier.iter().any(|p| {
             if escaped || !p.name_simple() {
                 header::same_name(p.raw_name(), name)
             } else {
-                p.raw_name() == name
+                key == Some(p.sort_key()) && p.raw_name() == name
             }
         })
     }
