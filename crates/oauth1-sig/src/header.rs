@@ -215,10 +215,10 @@ impl<'a> Scanner<'a> {
         }
         let start = self.pos;
         self.escaped = false;
-        while let Some(b) = self.peek() {
-            if is_unreserved(b) {
-                self.pos += 1;
-            } else if b == b'%' {
+        loop {
+            self.pos += unreserved_run(self.input.get(self.pos..).unwrap_or_default());
+            let Some(b) = self.peek() else { break };
+            if b == b'%' {
                 if !self.escape_at(self.pos) {
                     return Err(HeaderError::InvalidParamName);
                 }
@@ -256,9 +256,7 @@ impl<'a> Scanner<'a> {
         loop {
             if !realm {
                 // The common case: a run of unreserved characters, one table lookup each.
-                while self.peek().is_some_and(is_unreserved) {
-                    self.pos += 1;
-                }
+                self.pos += unreserved_run(self.input.get(self.pos..).unwrap_or_default());
             }
             let Some(b) = self.peek() else {
                 return Err(HeaderError::UnterminatedQuote);
@@ -312,6 +310,12 @@ impl<'a> Scanner<'a> {
         let value = self.value(realm)?;
         Ok(Some(Element { name, value, realm }))
     }
+}
+
+/// How many bytes at the start of `s` are unreserved.
+#[inline]
+fn unreserved_run(s: &[u8]) -> usize {
+    s.iter().position(|&b| !is_unreserved(b)).unwrap_or(s.len())
 }
 
 fn is_realm(name: &[u8], escaped: bool) -> bool {
