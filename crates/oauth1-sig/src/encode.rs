@@ -64,6 +64,29 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
         .map(|i| base + i)
 }
 
+/// The decimal text of `n` in `buf`.
+pub(crate) fn int_text(n: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        if let Some(b) = buf.get_mut(i) {
+            *b = b'-';
+        }
+    }
+    buf.get(i..).unwrap_or_default()
+}
+
 /// RFC 3986 unreserved: `A-Z a-z 0-9 - . _ ~`.
 #[inline]
 #[must_use]

@@ -176,21 +176,7 @@ impl<'a> RequestUrl<'a> {
         }
         if let Some(port) = self.port {
             out.put(b":");
-            let mut digits = [0u8; 5];
-            let mut n = port;
-            let mut i = digits.len();
-            loop {
-                i -= 1;
-                if let Some(d) = digits.get_mut(i) {
-                    // `n % 10` is below 10.
-                    *d = b'0' + (n % 10) as u8;
-                }
-                n /= 10;
-                if n == 0 {
-                    break;
-                }
-            }
-            out.put(digits.get(i..).unwrap_or_default());
+            out.put(crate::encode::int_text(i64::from(port), &mut [0u8; 20]));
         }
         out.put(if self.path.is_empty() {
             b"/"

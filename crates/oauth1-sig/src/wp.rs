@@ -36,7 +36,7 @@ use sha1::Sha1;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::encode::{encode_to, hex_val};
+use crate::encode::{encode_to, hex_val, int_text};
 use crate::signature::{Method, Request};
 use crate::url::is_form;
 
@@ -790,29 +790,6 @@ fn php_name(name: &mut [u8]) -> Result<Option<(Key<'_>, &[u8])>, WpError> {
         int_key(name).map_or(Key::Str(name), Key::Int),
         indexes,
     )))
-}
-
-/// The decimal text of `n` in `buf`.
-fn int_text(n: i64, buf: &mut [u8; 20]) -> &[u8] {
-    let mut i = buf.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        if let Some(b) = buf.get_mut(i) {
-            *b = b'0' + (v % 10) as u8;
-        }
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if n < 0 {
-        i -= 1;
-        if let Some(b) = buf.get_mut(i) {
-            *b = b'-';
-        }
-    }
-    buf.get(i..).unwrap_or_default()
 }
 
 /// PHP's `max_input_nesting_level`.
