@@ -28,10 +28,15 @@ const PROTOCOL: [(&[u8], &[u8]); 6] = [
     (b"oauth_version", b"1.0"),
 ];
 
+/// The protocol parameters a request with `n` signed parameters carries.
+fn protocol(n: usize) -> &'static [(&'static [u8], &'static [u8])] {
+    &PROTOCOL[..if n > 5 { 6 } else { 5 }]
+}
+
 /// A request with `n` signed parameters: five or six protocol parameters in the header and
 /// the rest in the query. Returns the URL, the header, and the query pairs.
 fn request(n: usize) -> (String, String, Vec<(String, String)>) {
-    let protocol = &PROTOCOL[..if n > 5 { 6 } else { 5 }];
+    let protocol = protocol(n);
     let query: Vec<(String, String)> = (0..n.saturating_sub(protocol.len()))
         .map(|i| (format!("p{i:05}"), format!("value-{i}")))
         .collect();
@@ -198,7 +203,7 @@ fn oauth1(c: &mut Criterion) {
         // First with the URL's query parsed on every call, then given what oauth1-request is
         // given: the query's parameters as a list built once outside the loop and the URL
         // without its query.
-        let raw = &PROTOCOL[..if n > 5 { 6 } else { 5 }];
+        let raw = protocol(n);
         let protocol = raw.iter().map(|(k, v)| Param::extra(k, v));
         let pairs: Vec<Param<'_>> = protocol
             .clone()
