@@ -6,7 +6,7 @@
 //!
 //! let token = b"hy0tkbGC0WHCm2rsEUfVhfgRsVgbAGSgGpOK9gRvjSk";
 //! let v = Verifier::of(token);
-//! assert_eq!(v.as_str(), "d5f22bc5ff8a787eae79b0b0698a0305c408d6364f915559a1f533ea0d9a0f18");
+//! assert_eq!(v.hex().as_str(), "d5f22bc5ff8a787eae79b0b0698a0305c408d6364f915559a1f533ea0d9a0f18");
 //!
 //! // The wp_usermeta row as WordPress wrote it (PHP serialize()).
 //! let meta = br#"a:1:{s:64:"d5f22bc5ff8a787eae79b0b0698a0305c408d6364f915559a1f533ea0d9a0f18";a:2:{s:10:"expiration";i:1624542557;s:5:"login";i:1624510657;}}"#;
@@ -18,8 +18,8 @@
 
 use core::fmt;
 
+use wp_hash::HexDigest;
 use wp_hash::block::{BlockHash, Sha256, Stream, pad};
-use wp_hash::hex_into;
 
 use crate::Error;
 
@@ -56,45 +56,77 @@ impl fmt::Debug for SessionToken {
     }
 }
 
-/// The key a session is stored under: lowercase hex SHA-256 of the token.
+/// The key a session is stored under: the SHA-256 of the token, which WordPress writes as 64
+/// lowercase hex characters (`hash('sha256', $token)`).
+///
+/// Kept as the 32-byte digest, so a store that keys its sessions by digest compares 32 bytes
+/// and validation never spends time on hex; [`Verifier::hex`] gives WordPress's form and
+/// [`Verifier::from_hex`] reads it back.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Verifier([u8; 64]);
+pub struct Verifier([u8; 32]);
 
 impl Verifier {
-    /// `hash('sha256', $token)`.
+    /// The verifier of a token.
     #[must_use]
     pub fn of(token: &[u8]) -> Self {
         // A token of up to 55 bytes (WordPress's are 43) is one padded block.
         let mut buf = [[0u8; 64]; 1];
-        let digest = match pad::<Sha256, 1>(&mut buf, 0, &[token]) {
+        Self(match pad::<Sha256, 1>(&mut buf, 0, &[token]) {
             Some(blocks) => Sha256::hash_padded(blocks),
             None => {
                 let mut s = Stream::<Sha256>::new();
                 s.update(token);
                 s.finish()
             }
+        })
+    }
+
+    /// A verifier from its digest.
+    #[must_use]
+    pub const fn from_digest(digest: [u8; 32]) -> Self {
+        Self(digest)
+    }
+
+    /// The verifier WordPress stored as `hex`: exactly 64 lowercase hex characters, the only
+    /// form `hash('sha256', ...)` writes (`None` for anything else, as PHP's exact key lookup
+    /// would find no session under it).
+    #[must_use]
+    pub fn from_hex(hex: &[u8]) -> Option<Self> {
+        let hex: &[u8; 64] = hex.try_into().ok()?;
+        let nibble = |c: u8| match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'a'..=b'f' => Some(c - b'a' + 10),
+            _ => None,
         };
-        let mut out = [0u8; 64];
-        hex_into(&digest, &mut out);
-        Self(out)
+        let mut digest = [0u8; 32];
+        for (d, pair) in digest.iter_mut().zip(hex.as_chunks::<2>().0) {
+            *d = nibble(pair[0])? << 4 | nibble(pair[1])?;
+        }
+        Some(Self(digest))
     }
 
-    /// The hex characters.
+    /// The digest.
     #[must_use]
-    pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
-    /// The hex characters as bytes.
-    #[must_use]
-    pub fn as_bytes(&self) -> &[u8; 64] {
+    pub fn digest(&self) -> &[u8; 32] {
         &self.0
+    }
+
+    /// The key as WordPress writes it: 64 lowercase hex characters.
+    #[must_use]
+    pub fn hex(&self) -> HexDigest {
+        HexDigest::encode(&self.0)
     }
 }
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Verifier({})", self.as_str())
+        write!(f, "Verifier({})", self.hex().as_str())
+    }
+}
+
+impl fmt::Display for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.hex().as_str())
     }
 }
 
@@ -349,8 +381,9 @@ impl<'a> SessionMeta<'a> {
     /// The session stored under `verifier`, expired or not.
     #[must_use]
     pub fn get(&self, verifier: &Verifier) -> Option<Session<'a>> {
+        let hex = verifier.hex();
         self.rows()
-            .find(|(k, _)| *k == Key::Str(verifier.as_bytes()))
+            .find(|(k, _)| *k == Key::Str(hex.as_bytes()))
             .map(|(_, s)| s)
     }
 
@@ -567,7 +600,7 @@ mod owned {
         /// `update($token, $session)` (or `destroy($token)` with `None`) at `now`: every
         /// expired row is dropped and legacy rows are rewritten, as WordPress does on any write.
         pub fn update(&mut self, token: &[u8], session: Option<Php>, now: u64) {
-            let key = Php::Str(Verifier::of(token).as_bytes().to_vec());
+            let key = Php::Str(Verifier::of(token).hex().as_bytes().to_vec());
             let mut rows = self.sessions(now);
             match (rows.iter().position(|(k, _)| *k == key), session) {
                 (Some(i), Some(s)) => {
@@ -606,7 +639,7 @@ mod owned {
         /// `get($token)`: the session, if valid at `now`.
         #[must_use]
         pub fn get(&self, token: &[u8], now: u64) -> Option<Php> {
-            let key = Php::Str(Verifier::of(token).as_bytes().to_vec());
+            let key = Php::Str(Verifier::of(token).hex().as_bytes().to_vec());
             self.sessions(now)
                 .into_iter()
                 .find(|(k, _)| *k == key)
@@ -639,6 +672,29 @@ mod owned {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn verifier_hex_round_trips_and_takes_only_lowercase() {
+        for token in [&b""[..], b"TOKEN", &[0xffu8; 43], &[7u8; 200]] {
+            let v = Verifier::of(token);
+            let hex = v.hex();
+            assert_eq!(hex.as_bytes().len(), 64);
+            assert_eq!(Verifier::from_hex(hex.as_bytes()), Some(v));
+            assert_eq!(std::format!("{v}"), hex.as_str());
+            let upper = hex.as_str().to_ascii_uppercase();
+            let has_letter = upper.bytes().any(|b| b.is_ascii_uppercase());
+            assert_eq!(Verifier::from_hex(upper.as_bytes()).is_none(), has_letter);
+            assert_eq!(Verifier::from_hex(&hex.as_bytes()[1..]), None);
+            let mut bad = *v.hex().as_bytes().first_chunk::<64>().unwrap();
+            bad[63] = b'g';
+            assert_eq!(Verifier::from_hex(&bad), None);
+        }
+        // The digest itself, against the `sha2` crate.
+        use sha2::Digest as _;
+        let want: [u8; 32] = sha2::Sha256::digest(b"TOKEN").into();
+        assert_eq!(Verifier::of(b"TOKEN").digest(), &want);
+        assert_eq!(Verifier::from_digest(want), Verifier::of(b"TOKEN"));
+    }
 
     #[test]
     fn serialized_reader_rejects_garbage() {

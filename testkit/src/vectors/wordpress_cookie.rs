@@ -303,7 +303,7 @@ fn cookie_header(inputs: &Value, expected: &Value) -> Result<(), String> {
     let (id, login, user_pass) = user(inputs)?;
     let token = bytes(inputs, "session_token")?;
     let session = Php::Array(vec![(
-        Php::Str(Verifier::of(token).as_bytes().to_vec()),
+        Php::Str(Verifier::of(token).hex().as_bytes().to_vec()),
         Php::Array(vec![(
             Php::Str(b"expiration".to_vec()),
             Php::Int(i64::try_from(uint(inputs, "session_expiration")?).unwrap_or(i64::MAX)),

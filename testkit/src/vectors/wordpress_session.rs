@@ -77,7 +77,7 @@ pub(crate) fn check(case: &Value) -> Result<(), String> {
             diff.eq(
                 "verifier",
                 expected.get("verifier").and_then(Value::as_str),
-                Some(Verifier::of(bytes(inputs, "token")?).as_str()),
+                Some(Verifier::of(bytes(inputs, "token")?).hex().as_str()),
             );
             diff.finish(expected)
         }
@@ -138,7 +138,7 @@ fn scenario(case: &Value, inputs: &Value) -> Result<(), String> {
             for (k, v) in rows.iter_mut() {
                 if let Some((_, e)) = legacy
                     .iter()
-                    .find(|(verifier, _)| *k == Php::Str(verifier.as_bytes().to_vec()))
+                    .find(|(verifier, _)| *k == Php::Str(verifier.hex().as_bytes().to_vec()))
                 {
                     *v = Php::Int(*e);
                 }
@@ -210,7 +210,7 @@ fn create(inputs: &Value, expected: &Value) -> Result<(), String> {
     diff.eq(
         "verifier_of_sample",
         expected.get("verifier_of_sample").and_then(Value::as_str),
-        Some(Verifier::of(sample).as_str()),
+        Some(Verifier::of(sample).hex().as_str()),
     );
     let mut store = SessionTokens::new();
     store.create(
