@@ -253,11 +253,11 @@ impl CookieKey {
     fn raw_mac_of(&self, wp_hash_msg: &[&[u8]], hmac_msg: &[&[u8]]) -> [u8; 32] {
         // Both messages are laid out, padded, before the first compression: the SHA-256
         // one does not depend on the MD5 result, so building it overlaps the MD5 chain, and
-        // each hash is then a single call. Messages over four blocks (a token no WordPress
-        // issues) are streamed instead.
-        let (mut md5_buf, mut sha_buf) = ([[0u8; 64]; 4], [[0u8; 64]; 4]);
-        let md5_msg = pad::<Md5, 4>(&mut md5_buf, 1, wp_hash_msg);
-        let sha_msg = pad::<Sha256, 4>(&mut sha_buf, 1, hmac_msg);
+        // each hash is then a single call. Messages over two blocks (119 bytes: a login of
+        // some 50 characters with WordPress's 43-character token) are streamed instead.
+        let (mut md5_buf, mut sha_buf) = ([[0u8; 64]; 2], [[0u8; 64]; 2]);
+        let md5_msg = pad::<Md5, 2>(&mut md5_buf, 1, wp_hash_msg);
+        let sha_msg = pad::<Sha256, 2>(&mut sha_buf, 1, hmac_msg);
         // The 32 hex characters, zero-padded to a block: the per-cookie HMAC key.
         let mut key = [0u8; 64];
         if let (Some(md5_msg), Some(sha_msg)) = (md5_msg, sha_msg) {
@@ -316,14 +316,31 @@ impl CookieMac {
     }
 }
 
-/// Constant-time equality of two MACs: the XOR of every 8-byte word is folded into one, so a
-/// single `subtle` comparison decides and no byte position leaks.
-fn ct_eq_mac(a: &[u8; 64], b: &[u8; 64]) -> bool {
+/// Whether `hex` is the lowercase hex of `raw`, in constant time: each 4 bytes of `raw` are
+/// spread into the 8 characters they encode within one 64-bit word (no table, no memory), the
+/// XOR with the sent word is folded into one, and a single `subtle` comparison decides, so no
+/// byte position leaks.
+fn ct_eq_hex(raw: &[u8; 32], hex: &[u8; 64]) -> bool {
     let mut diff = 0u64;
-    for (a, b) in a.as_chunks::<8>().0.iter().zip(b.as_chunks::<8>().0) {
-        diff |= u64::from_ne_bytes(*a) ^ u64::from_ne_bytes(*b);
+    for (r, h) in raw.as_chunks::<4>().0.iter().zip(hex.as_chunks::<8>().0) {
+        diff |= hex_word(*r) ^ u64::from_le_bytes(*h);
     }
     diff.ct_eq(&0).into()
+}
+
+/// The 8 lowercase hex characters of 4 bytes, in memory order, as a little-endian word.
+#[inline]
+fn hex_word(bytes: [u8; 4]) -> u64 {
+    const LO_NIBBLES: u64 = 0x000f_000f_000f_000f;
+    // Byte i moves to bits 16i..16i+8.
+    let mut x = u64::from(u32::from_le_bytes(bytes));
+    x = (x | (x << 16)) & 0x0000_ffff_0000_ffff;
+    x = (x | (x << 8)) & 0x00ff_00ff_00ff_00ff;
+    // Character 2i is the high nibble of byte i, character 2i + 1 the low one.
+    let n = ((x >> 4) & LO_NIBBLES) | ((x & LO_NIBBLES) << 8);
+    // '0' + n, and 'a' - '0' - 10 = 39 more where n > 9 (n + 6 carries into bit 4).
+    let letters = ((n + 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101;
+    n + 0x3030_3030_3030_3030 + letters * 39
 }
 
 impl fmt::Debug for CookieMac {
@@ -439,35 +456,17 @@ pub struct Parsed<'a> {
 /// [`Error::Malformed`] for an empty value or any other number of fields (so a login that
 /// contains `|` can never authenticate by cookie, as in WordPress).
 pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
-    let mut seps = [0usize; 3];
-    let mut count = 0usize;
-    let mut note = |i: usize| {
-        if let Some(slot) = seps.get_mut(count) {
-            *slot = i;
+    // The shape every cookie that can validate has: a 64-character last field. Then only the
+    // bytes before it are searched for the other two `|`, and the last field is merely
+    // checked to have none.
+    let last = value.len().wrapping_sub(65);
+    let (seps, count) = match (value.get(last), value.get(last.wrapping_add(1)..)) {
+        (Some(b'|'), Some(mac)) if !mac.as_chunks::<8>().0.iter().any(|w| has_bar(*w)) => {
+            let ([a, b, _], count) = bars(value.get(..last).unwrap_or_default());
+            ([a, b, last], count + 1)
         }
-        count += 1;
+        _ => bars(value),
     };
-    // Eight bytes at a time: a word without a `|` (the common case) costs a few operations.
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = value.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])) ^ (LO * u64::from(b'|'));
-        if (w.wrapping_sub(LO) & !w & HI) != 0 {
-            for (i, &b) in chunk.iter().enumerate() {
-                if b == b'|' {
-                    note(base + i);
-                }
-            }
-        }
-        base += 8;
-    }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        if b == b'|' {
-            note(base + i);
-        }
-    }
     let [a, b, c] = seps;
     match (
         count,
@@ -484,6 +483,51 @@ pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
         }),
         _ => Err(Error::Malformed),
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+
+/// Whether 8 bytes hold a `|` (exact: no false positives).
+#[inline]
+fn has_bar(word: [u8; 8]) -> bool {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let t = u64::from_le_bytes(word) ^ (LO * u64::from(b'|'));
+    // A byte's high bit survives only where the byte of `t` is zero.
+    !(((t & LOW7) + LOW7) | t | LOW7) != 0
+}
+
+/// The positions of the first three `|` in `bytes` and how many there are in all.
+fn bars(bytes: &[u8]) -> ([usize; 3], usize) {
+    let mut seps = [0usize; 3];
+    let mut count = 0usize;
+    let mut note = |i: usize| {
+        if let Some(slot) = seps.get_mut(count) {
+            *slot = i;
+        }
+        count += 1;
+    };
+    // Eight bytes at a time: a word without a `|` (the common case) costs a few operations;
+    // this test may flag a word falsely, the byte loop then finds nothing.
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (words, rest) = bytes.as_chunks::<8>();
+    let mut base = 0;
+    for word in words {
+        let w = u64::from_le_bytes(*word) ^ (LO * u64::from(b'|'));
+        if (w.wrapping_sub(LO) & !w & HI) != 0 {
+            for (i, &b) in word.iter().enumerate() {
+                if b == b'|' {
+                    note(base + i);
+                }
+            }
+        }
+        base += 8;
+    }
+    for (i, &b) in rest.iter().enumerate() {
+        if b == b'|' {
+            note(base + i);
+        }
+    }
+    (seps, count)
 }
 
 /// A user as cookie validation needs it.
@@ -562,8 +606,16 @@ pub fn validate<S: UserStore + ?Sized>(
     // The session verifier is hashed before the MAC and used after it: it does not depend
     // on the MAC's chain of MD5 and SHA-256 compressions, so the processor overlaps the two.
     let verifier = Verifier::of(p.token);
-    let mac = key.mac(p.username, frag, p.expiration, p.token);
-    if !ct_eq_mac(mac.as_bytes(), sent) {
+    // The HMAC's message, `login|expiration|token`, is the cookie up to its last `|`; the
+    // `wp_hash()` message puts the fragment after the login's `|`.
+    let login = p.username.len() + 1;
+    let hmac_msg = cookie.get(..login + p.expiration.len() + 1 + p.token.len());
+    let (Some(login_bar), Some(hmac_msg)) = (cookie.get(..login), hmac_msg) else {
+        return Err(Error::Malformed);
+    };
+    let rest = hmac_msg.get(login..).unwrap_or_default();
+    let mac = key.raw_mac_of(&[login_bar, frag, b"|", rest], &[hmac_msg]);
+    if !ct_eq_hex(&mac, sent) {
         return Err(Error::BadHash);
     }
     match store.session_expiration(user.id, &verifier) {
@@ -608,6 +660,22 @@ mod tests {
     }
 
     #[test]
+    fn hex_words_match_the_table() {
+        for i in 0..=255u8 {
+            let raw: [u8; 32] =
+                core::array::from_fn(|j| i.wrapping_add((j as u8).wrapping_mul(37)));
+            let mut hex = [0u8; 64];
+            hex_into(&raw, &mut hex);
+            assert!(ct_eq_hex(&raw, &hex));
+            for at in [0, 1, 31, 32, 63] {
+                let mut bad = hex;
+                bad[at] ^= 0x20;
+                assert!(!ct_eq_hex(&raw, &bad), "{i} {at}");
+            }
+        }
+    }
+
+    #[test]
     fn spec_worked_example() {
         let key = CookieKey::new(Scheme::LoggedIn, b"logged-in-key", b"logged-in-salt");
         let user_pass = b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234";
@@ -638,6 +706,53 @@ mod tests {
         assert_eq!(pass_frag(b"123456789", Compat::Wp61), b"9");
         assert_eq!(pass_frag(b"abc", Compat::Wp68), b"abc");
         assert_eq!(pass_frag(b"", Compat::Wp68), b"");
+    }
+
+    /// The fast shape (a 64-byte last field) and the general search agree with a plain split,
+    /// wherever the bars fall.
+    #[test]
+    fn parse_matches_a_plain_split() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let len = (next() % 140) as usize;
+            let mut v: std::vec::Vec<u8> = (0..len).map(|_| b'a' + (next() % 3) as u8).collect();
+            // Mostly cookie-shaped: a bar 65 from the end and two more in front of it.
+            if len >= 67 && next() % 4 != 0 {
+                v[len - 65] = b'|';
+                for _ in 0..2 {
+                    let at = (next() as usize) % (len - 65);
+                    v[at] = b'|';
+                }
+            }
+            for _ in 0..next() % 3 {
+                if len > 0 {
+                    let at = (next() as usize) % len;
+                    v[at] = b'|';
+                }
+            }
+            let fields: std::vec::Vec<&[u8]> = v.split(|&b| b == b'|').collect();
+            let want = match (v.is_empty(), fields.as_slice()) {
+                (false, &[username, expiration, token, hmac]) => Ok(Parsed {
+                    username,
+                    expiration,
+                    token,
+                    hmac,
+                }),
+                _ => Err(Error::Malformed),
+            };
+            assert_eq!(
+                parse(&v),
+                want,
+                "{:?}",
+                std::string::String::from_utf8_lossy(&v)
+            );
+        }
     }
 
     #[test]
