@@ -136,6 +136,7 @@ pub enum Compat {
 ///
 /// Changing the password changes the fragment, which invalidates every cookie of the user.
 #[must_use]
+#[inline]
 pub fn pass_frag(user_pass: &[u8], compat: Compat) -> &[u8] {
     let at_eight = || {
         user_pass
@@ -250,6 +251,7 @@ impl CookieKey {
 
     /// The MAC's 32 bytes from the pieces of its two messages: `login|frag|expiration|token`
     /// for `wp_hash()` and `login|expiration|token` for the HMAC.
+    #[inline]
     fn raw_mac_of(&self, wp_hash_msg: &[&[u8]], hmac_msg: &[&[u8]]) -> [u8; 32] {
         // Both messages are laid out, padded, before the first compression: the SHA-256
         // one does not depend on the MD5 result, so building it overlaps the MD5 chain, and
@@ -320,6 +322,7 @@ impl CookieMac {
 /// spread into the 8 characters they encode within one 64-bit word (no table, no memory), the
 /// XOR with the sent word is folded into one, and a single `subtle` comparison decides, so no
 /// byte position leaks.
+#[inline]
 fn ct_eq_hex(raw: &[u8; 32], hex: &[u8; 64]) -> bool {
     let mut diff = 0u64;
     for (r, h) in raw.as_chunks::<4>().0.iter().zip(hex.as_chunks::<8>().0) {
@@ -455,6 +458,7 @@ pub struct Parsed<'a> {
 /// # Errors
 /// [`Error::Malformed`] for an empty value or any other number of fields (so a login that
 /// contains `|` can never authenticate by cookie, as in WordPress).
+#[inline]
 pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
     // The shape every cookie that can validate has: a 64-character last field. Then only the
     // bytes before it are searched for the other two `|`, and the last field is merely
@@ -497,6 +501,7 @@ fn has_bar(word: [u8; 8]) -> bool {
 }
 
 /// The positions of the first three `|` in `bytes` and how many there are in all.
+#[inline]
 fn bars(bytes: &[u8]) -> ([usize; 3], usize) {
     let mut seps = [0usize; 3];
     let mut count = 0usize;

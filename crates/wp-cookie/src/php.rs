@@ -144,6 +144,7 @@ fn lt_int(s: &[u8], num: Option<(Num, bool)>, n: u64) -> bool {
 /// # Errors
 /// [`Error::Expired`]; or, following 6.1 on a grace-period request whose expiration is not
 /// numeric at all, [`Error::Malformed`] (PHP throws a `TypeError` there and the request dies).
+#[inline]
 pub(crate) fn check_expiry(expiration: &[u8], opts: &Options) -> Result<bool, Error> {
     let grace = if opts.grace_period { GRACE_SECONDS } else { 0 };
     let num = numeric_prefix(expiration);
