@@ -489,13 +489,11 @@ pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
     }
 }
 
-const LO: u64 = 0x0101_0101_0101_0101;
-
 /// Whether 8 bytes hold a `|` (exact: no false positives).
 #[inline]
 fn has_bar(word: [u8; 8]) -> bool {
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    let t = u64::from_le_bytes(word) ^ (LO * u64::from(b'|'));
+    let t = u64::from_le_bytes(word) ^ (0x0101_0101_0101_0101 * u64::from(b'|'));
     // A byte's high bit survives only where the byte of `t` is zero.
     !(((t & LOW7) + LOW7) | t | LOW7) != 0
 }
@@ -511,14 +509,11 @@ fn bars(bytes: &[u8]) -> ([usize; 3], usize) {
         }
         count += 1;
     };
-    // Eight bytes at a time: a word without a `|` (the common case) costs a few operations;
-    // this test may flag a word falsely, the byte loop then finds nothing.
-    const HI: u64 = 0x8080_8080_8080_8080;
+    // Eight bytes at a time: a word without a `|` (the common case) costs a few operations.
     let (words, rest) = bytes.as_chunks::<8>();
     let mut base = 0;
     for word in words {
-        let w = u64::from_le_bytes(*word) ^ (LO * u64::from(b'|'));
-        if (w.wrapping_sub(LO) & !w & HI) != 0 {
+        if has_bar(*word) {
             for (i, &b) in word.iter().enumerate() {
                 if b == b'|' {
                     note(base + i);
@@ -608,8 +603,8 @@ pub fn validate<S: UserStore + ?Sized>(
     // The length is public; the contents are compared in constant time.
     let sent: &[u8; 64] = p.hmac.try_into().map_err(|_| Error::BadHash)?;
     let frag = pass_frag(user.user_pass, opts.compat);
-    // The session verifier is hashed before the MAC and used after it: it does not depend
-    // on the MAC's chain of MD5 and SHA-256 compressions, so the processor overlaps the two.
+    // The session verifier does not depend on the MAC's chain of MD5 and SHA-256
+    // compressions; it is only used once the MAC has matched.
     let verifier = Verifier::of(p.token);
     // The HMAC's message, `login|expiration|token`, is the cookie up to its last `|`; the
     // `wp_hash()` message puts the fragment after the login's `|`.
@@ -638,7 +633,7 @@ mod tests {
     use super::*;
 
     /// The MAC by the book (`hmac` over `md-5` and `sha2`), for lengths on both sides of the
-    /// laid-out fast path's four blocks.
+    /// laid-out fast path's two blocks.
     #[test]
     fn mac_matches_a_reference_hmac_at_every_length() {
         use hmac::{Hmac, KeyInit, Mac};
