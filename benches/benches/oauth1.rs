@@ -59,7 +59,8 @@ fn request(n: usize) -> (String, String, Vec<(String, String)>) {
     let mut buf = vec![Param::EMPTY; n + 8];
     let sig = oauth1_sig::Collected::new(&req, &extra, &mut buf)
         .expect("signable")
-        .sign(&key, Method::HmacSha1);
+        .sign(&key, Method::HmacSha1)
+        .expect("an HMAC signature");
     let pairs: Vec<(&[u8], &[u8])> = protocol
         .iter()
         .copied()
@@ -228,7 +229,8 @@ fn oauth1(c: &mut Criterion) {
                 b.iter(|| {
                     let sig = oauth1_sig::Collected::new(black_box(&req), extra, &mut buf)
                         .expect("signs")
-                        .sign(&key, Method::HmacSha1);
+                        .sign(&key, Method::HmacSha1)
+                        .expect("an HMAC signature");
                     let pairs = raw
                         .iter()
                         .copied()

@@ -64,6 +64,8 @@ pub enum Error {
     TooManyParams,
     /// A caller buffer is too small.
     BufferTooSmall,
+    /// Signing: a PLAINTEXT signature (the signing key) longer than [`Signature::MAX_LEN`].
+    SignatureTooLong,
 }
 
 impl Error {
@@ -90,6 +92,7 @@ impl Error {
             Self::ReplayCacheFull => "replay_cache_full",
             Self::TooManyParams => "too_many_params",
             Self::BufferTooSmall => "buffer_too_small",
+            Self::SignatureTooLong => "signature_too_long",
         }
     }
 

@@ -173,14 +173,18 @@ impl<'a> Key<'a> {
 }
 
 /// A signature value: base64 (28 characters for SHA-1, 44 for SHA-256) or, for PLAINTEXT, the
-/// signing key (up to 256 bytes here).
+/// signing key (up to [`Signature::MAX_LEN`] bytes here; verification has no such limit).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Signature {
-    buf: [u8; 256],
+    buf: [u8; Signature::MAX_LEN],
     len: usize,
 }
 
 impl Signature {
+    /// The longest PLAINTEXT signature a `Signature` holds; signing a longer key is
+    /// [`Error::SignatureTooLong`].
+    pub const MAX_LEN: usize = 256;
+
     /// The signature text, before any transport encoding.
     #[must_use]
     pub fn as_bytes(&self) -> &[u8] {
@@ -542,15 +546,24 @@ impl<'a, 'b> Collected<'a, 'b> {
 
     /// The signature of this request under `key`, computed by streaming the base string into
     /// the keyed MAC.
-    #[must_use]
-    pub fn sign(&self, key: &Key<'_>, method: Method) -> Signature {
+    ///
+    /// # Errors
+    /// [`Error::SignatureTooLong`]: a PLAINTEXT signature (the signing key itself) longer
+    /// than [`Signature::MAX_LEN`]; [`Secrets::write_key`] streams it whole.
+    pub fn sign(&self, key: &Key<'_>, method: Method) -> Result<Signature, Error> {
         sign_with(key, method, self)
     }
 }
 
 /// Signs a base string the caller already has.
-#[must_use]
-pub fn sign_base_string(key: &Key<'_>, method: Method, base_string: &[u8]) -> Signature {
+///
+/// # Errors
+/// As [`Collected::sign`].
+pub fn sign_base_string(
+    key: &Key<'_>,
+    method: Method,
+    base_string: &[u8],
+) -> Result<Signature, Error> {
     sign_with(key, method, &Raw(base_string))
 }
 
@@ -581,11 +594,12 @@ fn mac<M: Mac + Clone>(keyed: &M, b: &impl BaseString) -> M {
     m
 }
 
-fn sign_with(key: &Key<'_>, method: Method, b: &impl BaseString) -> Signature {
+fn sign_with(key: &Key<'_>, method: Method, b: &impl BaseString) -> Result<Signature, Error> {
     let mut out = Signature {
-        buf: [0u8; 256],
+        buf: [0u8; Signature::MAX_LEN],
         len: 0,
     };
+    // A digest's base64 (28 or 44 characters) always fits.
     let b64 = |raw: &[u8], out: &mut Signature| {
         out.len = base64::engine::general_purpose::STANDARD
             .encode_slice(raw, &mut out.buf)
@@ -595,17 +609,21 @@ fn sign_with(key: &Key<'_>, method: Method, b: &impl BaseString) -> Signature {
         Method::HmacSha1 => b64(&mac(&key.sha1, b).finalize().into_bytes(), &mut out),
         Method::HmacSha256 => b64(&mac(&key.sha256, b).finalize().into_bytes(), &mut out),
         Method::Plaintext => {
+            let dst = out
+                .buf
+                .get_mut(..key.secrets.key_len())
+                .ok_or(Error::SignatureTooLong)?;
             let mut n = 0;
             key.secrets.write_key(|p| {
-                if let Some(dst) = out.buf.get_mut(n..n + p.len()) {
-                    dst.copy_from_slice(p);
+                if let Some(d) = dst.get_mut(n..n + p.len()) {
+                    d.copy_from_slice(p);
                 }
                 n += p.len();
             });
-            out.len = n.min(out.buf.len());
+            out.len = n;
         }
     }
-    out
+    Ok(out)
 }
 
 /// Streams the signature base string of a request (for debugging or logging; verification
@@ -627,7 +645,7 @@ pub fn base_string(
 /// caller's `extra` parameters, typically the protocol parameters).
 ///
 /// # Errors
-/// As [`Collected::new`] with 64 parameters at most.
+/// As [`Collected::new`] with 64 parameters at most, and as [`Collected::sign`].
 pub fn sign(
     req: &Request<'_>,
     extra: &[Param<'_>],
@@ -635,7 +653,7 @@ pub fn sign(
     method: Method,
 ) -> Result<Signature, Error> {
     let mut buf = [Param::EMPTY; 64];
-    Ok(Collected::new(req, extra, &mut buf)?.sign(key, method))
+    Collected::new(req, extra, &mut buf)?.sign(key, method)
 }
 
 /// The server's rules beyond the signature itself.
@@ -845,13 +863,18 @@ impl<'a, 'b> Signed<'a, 'b> {
     /// # Errors
     /// [`Error::InvalidSignature`], [`Error::NonceReused`], [`Error::ReplayCacheFull`].
     pub fn verify(&self, key: &Key<'_>, policy: &Policy<'_>) -> Result<Verified<'a>, Error> {
-        let expected = self.collected.sign(key, self.method);
         let received = self
             .collected
             .signature
             .map(|p| p.value())
             .ok_or(Error::MissingParam("oauth_signature"))?;
-        if !ct_eq_stream(received, expected.as_bytes()) {
+        let matches = match self.method {
+            // The signature is the key itself, of any length: compared as it streams, never
+            // through a fixed-size buffer.
+            Method::Plaintext => ct_eq_key(received, &key.secrets),
+            method => ct_eq_stream(received, self.collected.sign(key, method)?.as_bytes()),
+        };
+        if !matches {
             return Err(Error::InvalidSignature);
         }
         if let (Some(cache), Some(ts)) = (policy.replay, self.timestamp) {
@@ -870,6 +893,22 @@ impl<'a, 'b> Signed<'a, 'b> {
             timestamp: self.timestamp,
         })
     }
+}
+
+/// Constant-time equality of a decoded stream with the signing key `enc(cs)&enc(ts)`, streamed
+/// piece by piece: lengths are public, the bytes are XOR-folded without an early exit.
+fn ct_eq_key(received: Decoded<'_>, secrets: &Secrets<'_>) -> bool {
+    if received.clone().count() != secrets.key_len() {
+        return false;
+    }
+    let mut received = received;
+    let mut diff = 0u8;
+    secrets.write_key(|p| {
+        for (&b, a) in p.iter().zip(received.by_ref()) {
+            diff |= a ^ b;
+        }
+    });
+    diff.ct_eq(&0).into()
 }
 
 /// Constant-time equality of a decoded stream with `expected`: lengths are public; the bytes

@@ -1,6 +1,6 @@
 //! Live differential test against Python's oauthlib (PyPI): oauthlib's Client signs random
 //! requests (unicode and reserved characters, repeated names, ports, methods, form bodies,
-//! all three signature methods); our base string must equal oauthlib's, our verification must
+//! all three signature methods, secrets whose PLAINTEXT key runs past 256 bytes); our base string must equal oauthlib's, our verification must
 //! accept each request, and reject it once one parameter is changed.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
@@ -60,6 +60,12 @@ fn form(rng: &mut Rng, n: usize) -> String {
     pairs.join("&")
 }
 
+/// A secret; now and then one long enough that a PLAINTEXT key runs past 256 bytes.
+fn secret(rng: &mut Rng) -> String {
+    let max = if rng.one_in(8) { 300 } else { 16 };
+    text(rng, max)
+}
+
 fn random_case(rng: &mut Rng) -> Case {
     let sm = *rng.pick(&[
         Method::HmacSha1,
@@ -116,8 +122,8 @@ fn random_case(rng: &mut Rng) -> Case {
         url,
         body,
         ck: String::from_utf8(rng.string_from(ALNUM, 20)).unwrap(),
-        cs: text(rng, 16),
-        ts: token.as_ref().map(|_| text(rng, 16)),
+        cs: secret(rng),
+        ts: token.as_ref().map(|_| secret(rng)),
         tk: token.map(|t| String::from_utf8(t).unwrap()),
         sm,
     }
@@ -193,11 +199,12 @@ fn oauthlib_peer_agrees() {
             problems.push(format!("our verify of oauthlib's request: {e}"));
         }
         // One changed parameter must break an HMAC signature; PLAINTEXT covers no parameters,
-        // so there another secret must break it.
+        // so there a changed token secret (the end of the key) must break it.
         let verdict = if c.sm == Method::Plaintext {
+            let other_ts = format!("{}x", c.ts.as_deref().unwrap_or(""));
             let other = Key::new(Secrets {
-                consumer_secret: b"another",
-                token_secret: None,
+                consumer_secret: c.cs.as_bytes(),
+                token_secret: Some(other_ts.as_bytes()),
             });
             Signed::parse(&req, &policy, &mut [Param::EMPTY; 64])
                 .and_then(|s| s.verify(&other, &policy).map(|_| ()))

@@ -280,7 +280,8 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             );
             // Sign the given base string: a request is not needed for the MAC itself.
             let sig =
-                oauth1_sig::sign_base_string(&key, method(input)?, bytes(input, "base_string")?);
+                oauth1_sig::sign_base_string(&key, method(input)?, bytes(input, "base_string")?)
+                    .map_err(|e| format!("signing: {e}"))?;
             diff.eq(
                 "signature",
                 expected.get("signature").and_then(Value::as_str),
@@ -320,7 +321,10 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                 Ok(c) => json!({
                     "ok": true,
                     "base_string": collect_string(|o| c.write_base_string(o)),
-                    "signature": c.sign(&key, method(input)?).as_str(),
+                    "signature": c
+                        .sign(&key, method(input)?)
+                        .map_err(|e| format!("signing: {e}"))?
+                        .as_str(),
                 }),
                 Err(e) => json!({"ok": false, "error": plain_kind(e)}),
             };
