@@ -41,6 +41,8 @@ pub enum HeaderError {
     InvalidUtf8,
     /// A name given twice (after decoding), `realm` included.
     DuplicateParam,
+    /// More parameters than the parser's buffer holds ([`parse`]: [`MAX_PARAMS`]).
+    TooManyParams,
 }
 
 impl HeaderError {
@@ -58,6 +60,7 @@ impl HeaderError {
             Self::BadPercentEncoding => "bad_percent_encoding",
             Self::InvalidUtf8 => "invalid_utf8",
             Self::DuplicateParam => "duplicate_param",
+            Self::TooManyParams => "too_many_params",
         }
     }
 }
@@ -328,85 +331,133 @@ fn is_realm(name: &[u8], escaped: bool) -> bool {
 
 /// Receives a header's parameters as they are scanned.
 pub(crate) trait Sink<'a> {
-    /// Whether `name` (holding an escape: `escaped`) repeats an earlier one; `earlier` is the
-    /// list up to this element.
-    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool;
     /// A parameter (not `realm`), raw, with whether name and value hold escapes.
     fn push(&mut self, name: &'a [u8], name_escaped: bool, value: &'a [u8], value_escaped: bool);
 }
 
-/// The standalone parser remembers up to 32 names on the stack, and beyond that finds
-/// repeats by re-scanning the earlier part of the header.
-struct Rescan<'a> {
-    names: heapless::Vec<(&'a [u8], bool), 32>,
+/// Why [`scan`] stopped: a syntax error, and the name of the element whose value it was
+/// found in (repeats are looked for afterwards, among the names scanned up to that point, so
+/// the first problem from the left is still the one reported).
+pub(crate) struct Stopped<'a> {
+    pub(crate) error: HeaderError,
+    pub(crate) pending: Option<Param<'a>>,
+}
+
+/// Whether two parameters in `params` have the same (decoded) name. Sorts `params`: O(n log n)
+/// for any number of names, where looking each one up among the earlier ones would be
+/// quadratic.
+pub(crate) fn has_repeated_name(params: &mut [Param<'_>]) -> bool {
+    params.sort_unstable_by(crate::signature::cmp_names);
+    params
+        .windows(2)
+        .any(|w| matches!(w, [a, b] if crate::signature::cmp_names(a, b).is_eq()))
+}
+
+/// The header parameters, collected into the caller's buffer.
+struct Collect<'a, 'b> {
+    buf: &'b mut [Param<'a>],
+    len: usize,
     overflow: bool,
 }
 
-impl<'a> Sink<'a> for Rescan<'a> {
-    fn is_duplicate(&self, earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool {
-        if !self.overflow {
-            return self
-                .names
-                .iter()
-                .any(|&(n, e)| same_name_known(n, e, name, escaped));
-        }
-        let mut s = Scanner::new(earlier);
-        while let Ok(Some(prev)) = s.element() {
-            if same_name(prev.name, name) {
-                return true;
+impl<'a> Sink<'a> for Collect<'a, '_> {
+    fn push(&mut self, name: &'a [u8], name_escaped: bool, value: &'a [u8], value_escaped: bool) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = header_param(name, name_escaped, value, value_escaped);
+                self.len += 1;
             }
-        }
-        false
-    }
-
-    fn push(&mut self, name: &'a [u8], name_escaped: bool, _: &'a [u8], _: bool) {
-        if self.names.push((name, name_escaped)).is_err() {
-            self.overflow = true;
+            None => self.overflow = true,
         }
     }
 }
 
-/// Whether two raw header names decode to the same name. Names hold only unreserved
-/// characters and `%XX`, so equal bytes are equal names, and a name without `%` can only equal
-/// another spelling if that one has an escape.
-pub(crate) fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a == b
-        || ((a.contains(&b'%') || b.contains(&b'%'))
-            && Decoded::new(a, Coding::Header).eq(Decoded::new(b, Coding::Header)))
-}
-
-/// [`same_name`] when whether each has an escape is already known.
-fn same_name_known(a: &[u8], a_escaped: bool, b: &[u8], b_escaped: bool) -> bool {
-    if a_escaped || b_escaped {
-        Decoded::new(a, Coding::Header).eq(Decoded::new(b, Coding::Header))
-    } else {
-        a == b
-    }
-}
-
-/// Parses an `Authorization` header value with the OAuth scheme.
-///
-/// # Errors
-/// The first problem found scanning left to right, as a [`HeaderError`].
-pub fn parse(value: &[u8]) -> Result<AuthHeader<'_>, HeaderError> {
-    scan(
+/// A header parameter: the scanner let through only unreserved characters and `%XX`, so a part
+/// without an escape is plain.
+pub(crate) fn header_param<'a>(
+    name: &'a [u8],
+    name_escaped: bool,
+    value: &'a [u8],
+    value_escaped: bool,
+) -> Param<'a> {
+    Param::with_simplicity(
+        name,
         value,
-        &mut Rescan {
-            names: heapless::Vec::new(),
-            overflow: false,
-        },
+        Coding::Header,
+        Source::Header,
+        !name_escaped,
+        !value_escaped,
     )
 }
 
-/// One pass over the header, handing each parameter to `sink`.
+/// How many parameters [`parse`] checks for repeats on the stack; a longer header needs
+/// [`parse_with`] and a buffer sized for it.
+pub const MAX_PARAMS: usize = 64;
+
+/// Parses an `Authorization` header value with the OAuth scheme, with up to [`MAX_PARAMS`]
+/// parameters.
+///
+/// # Errors
+/// The first problem found scanning left to right, as a [`HeaderError`];
+/// [`HeaderError::TooManyParams`] beyond [`MAX_PARAMS`] parameters.
+pub fn parse(value: &[u8]) -> Result<AuthHeader<'_>, HeaderError> {
+    parse_with(value, &mut [Param::EMPTY; MAX_PARAMS])
+}
+
+/// [`parse`] with the caller's buffer for the parameters (repeated names are found by sorting
+/// it): any number of parameters up to its length, in O(n log n). [`crate::Request::max_params`]
+/// sizes it for a request.
+///
+/// # Errors
+/// As [`parse`]; [`HeaderError::TooManyParams`] beyond `buf.len()` parameters.
+pub fn parse_with<'a>(
+    value: &'a [u8],
+    buf: &mut [Param<'a>],
+) -> Result<AuthHeader<'a>, HeaderError> {
+    let mut sink = Collect {
+        buf,
+        len: 0,
+        overflow: false,
+    };
+    let scanned = scan(value, &mut sink);
+    let Collect { buf, len, overflow } = sink;
+    let seen = buf.get_mut(..len).unwrap_or_default();
+    match scanned {
+        Err(stopped) => Err(repeat_before(stopped, seen)),
+        Ok(_) if overflow => Err(HeaderError::TooManyParams),
+        Ok(_) if has_repeated_name(seen) => Err(HeaderError::DuplicateParam),
+        Ok(h) => Ok(h),
+    }
+}
+
+/// The error to report for a scan that stopped: a repeated name among the parameters scanned
+/// before the error (`seen`, then the element it was found in) comes first.
+pub(crate) fn repeat_before<'a>(stopped: Stopped<'a>, seen: &mut [Param<'a>]) -> HeaderError {
+    let pending_repeats = stopped.pending.is_some_and(|p| {
+        seen.iter()
+            .any(|q| crate::signature::cmp_names(q, &p).is_eq())
+    });
+    if pending_repeats || has_repeated_name(seen) {
+        HeaderError::DuplicateParam
+    } else {
+        stopped.error
+    }
+}
+
+/// One pass over the header, handing each parameter to `sink`. Repeated names are left to the
+/// caller (but for `realm`).
 pub(crate) fn scan<'a>(
     value: &'a [u8],
     sink: &mut impl Sink<'a>,
-) -> Result<AuthHeader<'a>, HeaderError> {
+) -> Result<AuthHeader<'a>, Stopped<'a>> {
+    let stop = |error| Stopped {
+        error,
+        pending: None,
+    };
     let mut s = Scanner::new(value);
     s.skip_ws();
     if s.peek().is_none() {
-        return Err(HeaderError::EmptyHeader);
+        return Err(stop(HeaderError::EmptyHeader));
     }
     let start = s.pos;
     while s.peek().is_some_and(is_tchar) {
@@ -414,26 +465,25 @@ pub(crate) fn scan<'a>(
     }
     let scheme = value.get(start..s.pos).unwrap_or_default();
     if !scheme.eq_ignore_ascii_case(b"oauth") {
-        return Err(HeaderError::UnsupportedScheme);
+        return Err(stop(HeaderError::UnsupportedScheme));
     }
     if s.peek().is_some() && ws_len(value, s.pos) == 0 {
-        return Err(HeaderError::Malformed);
+        return Err(stop(HeaderError::Malformed));
     }
     let list = value.get(s.pos..).unwrap_or_default();
     let mut s = Scanner::new(list);
     let mut realm = None;
     let mut count = 0;
-    loop {
-        let before = s.pos;
-        let Some(name) = s.next_name()? else { break };
+    while let Some(name) = s.next_name().map_err(stop)? {
         let name_escaped = s.escaped;
         let is_realm = is_realm(name, name_escaped);
-        if (is_realm && realm.is_some())
-            || sink.is_duplicate(list.get(..before).unwrap_or_default(), name, name_escaped)
-        {
-            return Err(HeaderError::DuplicateParam);
+        if is_realm && realm.is_some() {
+            return Err(stop(HeaderError::DuplicateParam));
         }
-        let v = s.value(is_realm)?;
+        let v = s.value(is_realm).map_err(|error| Stopped {
+            error,
+            pending: (!is_realm).then(|| header_param(name, name_escaped, b"", false)),
+        })?;
         if is_realm {
             realm = Some(v);
         } else {
@@ -511,5 +561,94 @@ where
         // written in whole runs between the escaped `"` and `\`.
         self.write(|p| r = r.and_then(|()| f.write_str(core::str::from_utf8(p).unwrap_or(""))));
         r
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::vec::Vec;
+
+    /// The reference: scan left to right, looking every name up among the earlier ones.
+    fn reference(value: &[u8]) -> Result<usize, HeaderError> {
+        let mut s = Scanner::new(value);
+        s.skip_ws();
+        let start = s.pos;
+        while s.peek().is_some_and(is_tchar) {
+            s.pos += 1;
+        }
+        if s.pos == start && s.peek().is_none() {
+            return Err(HeaderError::EmptyHeader);
+        }
+        if !value
+            .get(start..s.pos)
+            .unwrap_or_default()
+            .eq_ignore_ascii_case(b"oauth")
+        {
+            return Err(HeaderError::UnsupportedScheme);
+        }
+        if s.peek().is_some() && ws_len(value, s.pos) == 0 {
+            return Err(HeaderError::Malformed);
+        }
+        let mut s = Scanner::new(value.get(s.pos..).unwrap_or_default());
+        let mut names: Vec<Vec<u8>> = Vec::new();
+        while let Some(name) = s.next_name()? {
+            let decoded: Vec<u8> = Decoded::new(name, Coding::Header).collect();
+            if names.contains(&decoded) {
+                return Err(HeaderError::DuplicateParam);
+            }
+            names.push(decoded);
+            s.value(is_realm(name, s.escaped))?;
+        }
+        Ok(names.iter().filter(|n| n.as_slice() != b"realm").count())
+    }
+
+    #[test]
+    fn repeats_found_by_sorting_agree_with_a_left_to_right_lookup() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let names: &[&str] = &["a", "b", "%61", "oauth_x", "realm", "re%61lm", "c%2F", "c/"];
+        let values: &[&str] = &["\"v\"", "\"\"", "\"%zz\"", "v", "\"a b\"", "\"x", "\"%E9\""];
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let mut h = std::string::String::from("OAuth ");
+            for i in 0..rnd(12) {
+                if i > 0 {
+                    h.push_str([", ", ",", " , ,", ",, "][rnd(4) as usize]);
+                }
+                h.push_str(names[rnd(names.len() as u64) as usize]);
+                if rnd(20) > 0 {
+                    h.push('=');
+                }
+                h.push_str(values[rnd(values.len() as u64) as usize]);
+            }
+            let want = reference(h.as_bytes());
+            let got = parse(h.as_bytes()).map(|p| p.len());
+            assert_eq!(got, want, "{h}");
+            if want == Err(HeaderError::DuplicateParam) {
+                checked += 1;
+            }
+        }
+        assert!(checked > 1_000, "only {checked} repeats generated");
+    }
+
+    #[test]
+    fn a_buffer_bounds_the_standalone_parser() {
+        let h: std::string::String = (0..MAX_PARAMS + 1)
+            .map(|i| std::format!("p{i}=\"v\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let h = std::format!("OAuth {h}");
+        assert_eq!(parse(h.as_bytes()), Err(HeaderError::TooManyParams));
+        let mut buf = [Param::EMPTY; MAX_PARAMS + 1];
+        assert_eq!(
+            parse_with(h.as_bytes(), &mut buf).map(|p| p.len()),
+            Ok(MAX_PARAMS + 1)
+        );
     }
 }

@@ -1,6 +1,8 @@
 #![no_std]
 #![doc = include_str!("../README.md")]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 #[cfg(all(test, not(feature = "std")))]
@@ -42,8 +44,9 @@ pub enum Error {
     InvalidUtf8,
     /// Protocol parameters in more than one of header, query and body.
     OauthParamsInMultipleLocations,
-    /// The same `oauth_*` parameter twice in one location.
-    DuplicateProtocolParam,
+    /// The same `oauth_*` parameter twice in one location (named: one of the parameters RFC
+    /// 5849 and its extensions define, else `oauth_*`).
+    DuplicateProtocolParam(&'static str),
     /// A required protocol parameter is missing (named).
     MissingParam(&'static str),
     /// `oauth_version` present and not `1.0`.
@@ -81,7 +84,7 @@ impl Error {
             Self::InvalidCharacter => "invalid_character",
             Self::InvalidUtf8 => "invalid_utf8",
             Self::OauthParamsInMultipleLocations => "oauth_params_in_multiple_locations",
-            Self::DuplicateProtocolParam => "duplicate_protocol_param",
+            Self::DuplicateProtocolParam(_) => "duplicate_protocol_param",
             Self::MissingParam(_) => "missing_param",
             Self::UnsupportedVersion => "unsupported_version",
             Self::UnsupportedSignatureMethod => "unsupported_signature_method",
@@ -116,6 +119,7 @@ impl fmt::Display for Error {
         match self {
             Self::MalformedHeader(h) => write!(f, "{h}"),
             Self::MissingParam(p) => write!(f, "missing oauth parameter {p}"),
+            Self::DuplicateProtocolParam(p) => write!(f, "oauth parameter {p} repeated"),
             other => f.write_str(other.kind()),
         }
     }
@@ -270,10 +274,6 @@ impl<'a> Param<'a> {
 
     pub(crate) fn value_simple(&self) -> bool {
         self.flags & VALUE_SIMPLE != 0
-    }
-
-    pub(crate) fn raw_name(&self) -> &'a [u8] {
-        self.name
     }
 
     /// Where it was found.

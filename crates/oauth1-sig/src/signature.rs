@@ -40,6 +40,28 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
+impl Request<'_> {
+    /// At least the number of parameters this request carries (the header's elements, the
+    /// query's and a form body's pairs), counted in one pass: a parameter buffer this long
+    /// never overflows, whatever the count ([`Collected::new`] takes the caller's `extra`
+    /// ones on top).
+    #[must_use]
+    pub fn max_params(&self) -> usize {
+        let count = |text: &[u8], sep: u8| 1 + text.iter().filter(|&&b| b == sep).count();
+        let header = self.authorization.map_or(0, |h| count(h, b','));
+        let query = self
+            .url
+            .iter()
+            .position(|&b| b == b'?')
+            .map_or(0, |q| count(self.url.get(q..).unwrap_or_default(), b'&'));
+        let body = match self.content_type {
+            Some(ct) if is_form(ct) => count(self.body, b'&'),
+            _ => 0,
+        };
+        header + query + body
+    }
+}
+
 /// A signature method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Method {
@@ -248,10 +270,15 @@ fn cmp_encoded(a: Decoded<'_>, a_simple: bool, b: Decoded<'_>, b_simple: bool) -
     }
 }
 
-fn cmp_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
+/// Orders two parameters by their encoded names (equal exactly when the decoded names are).
+pub(crate) fn cmp_names(a: &Param<'_>, b: &Param<'_>) -> Ordering {
     a.sort_key()
         .cmp(&b.sort_key())
         .then_with(|| cmp_encoded(a.name(), a.name_simple(), b.name(), b.name_simple()))
+}
+
+fn cmp_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
+    cmp_names(a, b)
         .then_with(|| cmp_encoded(a.value(), a.value_simple(), b.value(), b.value_simple()))
 }
 
@@ -334,42 +361,18 @@ fn encode_decoded(d: Decoded<'_>, simple: bool, twice: bool, out: &mut impl Out)
     }
 }
 
-/// Header parameters go straight into the caller's buffer; repeats are found among those
-/// already there.
+/// Header parameters go straight into the caller's buffer.
 struct HeaderSink<'a, 'b> {
     buf: &'b mut [Param<'a>],
-    start: usize,
     len: usize,
     overflow: bool,
 }
 
 impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
-    fn is_duplicate(&self, _earlier: &'a [u8], name: &'a [u8], escaped: bool) -> bool {
-        let earlier = self.buf.get(self.start..self.len).unwrap_or_default();
-        // Two plain names can only be equal if their first eight bytes (the sort key) are.
-        let key = (!escaped).then(|| crate::plain_key(name));
-        earlier.iter().any(|p| {
-            if escaped || !p.name_simple() {
-                header::same_name(p.raw_name(), name)
-            } else {
-                key == Some(p.sort_key()) && p.raw_name() == name
-            }
-        })
-    }
-
     fn push(&mut self, name: &'a [u8], name_escaped: bool, value: &'a [u8], value_escaped: bool) {
         match self.buf.get_mut(self.len) {
             Some(slot) => {
-                // The scanner let through only unreserved characters and `%XX`: a part without
-                // an escape is plain.
-                *slot = Param::with_simplicity(
-                    name,
-                    value,
-                    Coding::Header,
-                    Source::Header,
-                    !name_escaped,
-                    !value_escaped,
-                );
+                *slot = header::header_param(name, name_escaped, value, value_escaped);
                 self.len += 1;
             }
             None => self.overflow = true,
@@ -406,20 +409,31 @@ impl<'a, 'b> Collected<'a, 'b> {
     ) -> Result<Self, Error> {
         let mut sink = HeaderSink {
             buf,
-            start: 0,
             len: 0,
             overflow: false,
         };
-        match req.authorization.map(|h| header::scan(h, &mut sink)) {
-            None | Some(Err(HeaderError::UnsupportedScheme | HeaderError::EmptyHeader)) => {}
-            Some(Err(e)) => return Err(Error::MalformedHeader(e)),
-            Some(Ok(_)) => {}
-        }
-        let HeaderSink {
-            buf, len, overflow, ..
-        } = sink;
-        if overflow {
-            return Err(Error::TooManyParams);
+        let scanned = req.authorization.map(|h| header::scan(h, &mut sink));
+        let HeaderSink { buf, len, overflow } = sink;
+        let header_params = buf.get_mut(..len).unwrap_or_default();
+        match scanned {
+            None => {}
+            Some(Err(stopped)) => match header::repeat_before(stopped, header_params) {
+                HeaderError::UnsupportedScheme | HeaderError::EmptyHeader => {}
+                e => return Err(Error::MalformedHeader(e)),
+            },
+            Some(Ok(_)) => {
+                if overflow {
+                    return Err(Error::TooManyParams);
+                }
+                // Sorted now, they are one run for the final sort; repeats are neighbours.
+                sort_params(header_params);
+                if header_params
+                    .windows(2)
+                    .any(|w| matches!(w, [a, b] if cmp_names(a, b).is_eq()))
+                {
+                    return Err(Error::MalformedHeader(HeaderError::DuplicateParam));
+                }
+            }
         }
         let url = RequestUrl::parse(req.url)?;
         let body = req.content_type.filter(|ct| is_form(ct)).map(|_| req.body);
@@ -722,6 +736,30 @@ pub struct Verified<'a> {
     pub timestamp: Option<u64>,
 }
 
+/// The protocol parameters RFC 5849 and its extensions define, by name.
+const PROTOCOL_NAMES: &[&str] = &[
+    "oauth_body_hash",
+    "oauth_callback",
+    "oauth_consumer_key",
+    "oauth_nonce",
+    "oauth_signature",
+    "oauth_signature_method",
+    "oauth_timestamp",
+    "oauth_token",
+    "oauth_verifier",
+    "oauth_version",
+];
+
+/// A protocol parameter's name as a `'static` string for an error: one of
+/// [`PROTOCOL_NAMES`], or `oauth_*` for any other.
+fn protocol_name(p: &Param<'_>) -> &'static str {
+    PROTOCOL_NAMES
+        .iter()
+        .find(|n| p.name_is(n.as_bytes()))
+        .copied()
+        .unwrap_or("oauth_*")
+}
+
 /// A positive decimal of ASCII digits (leading zeros allowed); values beyond `u64` saturate.
 fn parse_timestamp(d: Decoded<'_>) -> Result<u64, Error> {
     let mut v: u64 = 0;
@@ -757,14 +795,21 @@ impl<'a, 'b> Signed<'a, 'b> {
             return Err(Error::OauthParamsInMultipleLocations);
         }
         // Sorted by name, repeats of a protocol parameter are neighbours (and, being in one
-        // location, from the same source).
-        if collected.signatures > 1
-            || collected
-                .params()
-                .windows(2)
-                .any(|w| matches!(w, [a, b] if a.is_protocol() && a.source() == b.source() && cmp_encoded(a.name(), a.name_simple(), b.name(), b.name_simple()).is_eq()))
-        {
-            return Err(Error::DuplicateProtocolParam);
+        // location, from the same source); the first repeated name in that order is named.
+        let repeated = collected.params().windows(2).find_map(|w| match w {
+            [a, b] if a.is_protocol() && a.source() == b.source() && cmp_names(a, b).is_eq() => {
+                Some(a)
+            }
+            _ => None,
+        });
+        let signature_repeated = collected.signatures > 1;
+        match (repeated, signature_repeated) {
+            (Some(p), true) if p.name().cmp(b"oauth_signature".iter().copied()).is_lt() => {
+                return Err(Error::DuplicateProtocolParam(protocol_name(p)));
+            }
+            (_, true) => return Err(Error::DuplicateProtocolParam("oauth_signature")),
+            (Some(p), false) => return Err(Error::DuplicateProtocolParam(protocol_name(p))),
+            (None, false) => {}
         }
         let find = |name: &[u8]| collected.get(name);
         if find(b"oauth_consumer_key").is_none() {
@@ -822,6 +867,22 @@ impl<'a, 'b> Signed<'a, 'b> {
             https,
             timestamp,
         })
+    }
+
+    /// [`Signed::parse`] into a vector sized for the request ([`Request::max_params`]): no
+    /// limit on the number of parameters but the request's size.
+    ///
+    /// # Errors
+    /// As [`Signed::parse`], but never [`Error::TooManyParams`].
+    #[cfg(feature = "alloc")]
+    pub fn parse_in(
+        req: &Request<'a>,
+        policy: &Policy<'_>,
+        buf: &'b mut alloc::vec::Vec<Param<'a>>,
+    ) -> Result<Self, Error> {
+        buf.clear();
+        buf.resize(req.max_params(), Param::EMPTY);
+        Self::parse(req, policy, buf)
     }
 
     /// The consumer key (to look up its secret).
@@ -979,6 +1040,42 @@ mod tests {
             .collect();
         out.push(odd.into_iter().chain(even).collect());
         out
+    }
+
+    #[test]
+    fn a_repeated_protocol_parameter_is_named() {
+        let parse = |query: &str| {
+            let url = format!("https://example.com/?oauth_consumer_key=ck&{query}");
+            let req = Request {
+                method: b"GET",
+                url: url.as_bytes(),
+                ..Request::default()
+            };
+            Signed::parse(&req, &Policy::default(), &mut [Param::EMPTY; 16]).map(|_| ())
+        };
+        for (query, name) in [
+            ("oauth_nonce=a&oauth_nonce=b", "oauth_nonce"),
+            ("oauth_signature=a&oauth_signature=b", "oauth_signature"),
+            (
+                "oauth_version=1.0&oauth_signature=a&oauth_signature=b&oauth_version=1.0",
+                "oauth_signature",
+            ),
+            (
+                "oauth_token=a&oauth_signature=s&oauth_signature=t&oauth_token=a",
+                "oauth_signature",
+            ),
+            (
+                "oauth_nonce=a&oauth_signature=s&oauth_signature=t&oauth_nonce=a",
+                "oauth_nonce",
+            ),
+            ("oauth_x=1&oauth_x=2", "oauth_*"),
+        ] {
+            assert_eq!(
+                parse(query),
+                Err(Error::DuplicateProtocolParam(name)),
+                "{query}"
+            );
+        }
     }
 
     #[test]

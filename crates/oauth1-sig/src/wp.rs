@@ -126,7 +126,7 @@ pub enum Key<'a> {
 /// One leaf of a PHP array: a parameter after PHP's and the plugin's reading (values
 /// decoded). Members of a PHP array parameter (`a[]=1&a[x]=2`) are consecutive entries with
 /// the same top-level key and their index path (`[0]`, `[x]`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Entry<'a> {
     /// The top-level name.
     pub key: Key<'a>,
@@ -134,15 +134,80 @@ pub struct Entry<'a> {
     pub path: &'a [u8],
     /// The value.
     pub value: &'a [u8],
+    /// Its place in the array being built (high 32 bits: the group, low: the member), so that
+    /// merges can sort by key and then restore PHP's order.
+    order: u64,
 }
 
-impl Entry<'_> {
+impl PartialEq for Entry<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        (self.key, self.path, self.value) == (other.key, other.path, other.value)
+    }
+}
+
+impl Eq for Entry<'_> {}
+
+impl<'a> Entry<'a> {
     /// A placeholder to fill the caller's buffer with.
-    pub const EMPTY: Entry<'static> = Entry {
-        key: Key::Int(0),
-        path: b"",
-        value: b"",
-    };
+    pub const EMPTY: Entry<'static> = Entry::new(Key::Int(0), b"", b"");
+
+    /// An entry.
+    #[must_use]
+    pub const fn new(key: Key<'a>, path: &'a [u8], value: &'a [u8]) -> Self {
+        Self {
+            key,
+            path,
+            value,
+            order: 0,
+        }
+    }
+}
+
+/// PHP's array keys in a total order (integers first), for sorting.
+fn cmp_keys(a: Key<'_>, b: Key<'_>) -> core::cmp::Ordering {
+    match (a, b) {
+        (Key::Int(x), Key::Int(y)) => x.cmp(&y),
+        (Key::Int(_), Key::Str(_)) => core::cmp::Ordering::Less,
+        (Key::Str(_), Key::Int(_)) => core::cmp::Ordering::Greater,
+        (Key::Str(x), Key::Str(y)) => x.cmp(y),
+    }
+}
+
+/// `$a[$key] = $members` for each group of `v` in `order` (a group: the entries with one key
+/// and one group number): a later group whose key is already present replaces the earlier
+/// group's members at the earlier group's place. Sorts by key, keeps each key's last group
+/// under its first group's number, and sorts back: O(n log n) for any number of keys, where
+/// looking each key up among the earlier ones would be quadratic. Returns the new length.
+fn assign_groups(v: &mut [Entry<'_>]) -> usize {
+    v.sort_unstable_by(|a, b| cmp_keys(a.key, b.key).then(a.order.cmp(&b.order)));
+    let mut kept = 0;
+    let mut i = 0;
+    while let Some(first) = v.get(i).copied() {
+        let run = v
+            .get(i..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|e| e.key == first.key)
+            .count();
+        let last_group = v.get(i + run - 1).map_or(0, |e| e.order >> 32);
+        for j in i..i + run {
+            let Some(&e) = v.get(j) else { break };
+            if e.order >> 32 == last_group
+                && let Some(slot) = v.get_mut(kept)
+            {
+                // `kept <= j`: the slot was read already.
+                *slot = Entry {
+                    order: (first.order & !0xffff_ffff) | (e.order & 0xffff_ffff),
+                    ..e
+                };
+                kept += 1;
+            }
+        }
+        i += run;
+    }
+    let kept_entries = v.get_mut(..kept).unwrap_or_default();
+    kept_entries.sort_unstable_by_key(|e| e.order);
+    kept
 }
 
 /// An ordered PHP array in a slice of the caller's entry buffer.
@@ -220,6 +285,7 @@ impl<'a> Map<'a> {
     /// string keys replaced in place (a whole array at once).
     fn merge(&mut self, parts: [&[Entry<'a>]; 2]) -> Result<(), WpError> {
         let mut next = 0i64;
+        let mut group = 0u64;
         for part in parts {
             let mut i = 0;
             while let Some(first) = part.get(i) {
@@ -229,7 +295,6 @@ impl<'a> Map<'a> {
                     .iter()
                     .take_while(|e| e.key == first.key)
                     .count();
-                let group = part.get(i..i + n).unwrap_or_default();
                 let key = match first.key {
                     Key::Int(_) => {
                         next += 1;
@@ -237,20 +302,18 @@ impl<'a> Map<'a> {
                     }
                     k @ Key::Str(_) => k,
                 };
-                let at = match self.group(key) {
-                    Some(r) => {
-                        let start = r.start;
-                        self.remove(r);
-                        start
-                    }
-                    None => self.len,
-                };
-                for (j, e) in group.iter().enumerate() {
-                    self.insert(at + j, Entry { key, ..*e })?;
+                for (j, e) in part.get(i..i + n).unwrap_or_default().iter().enumerate() {
+                    self.push(Entry {
+                        key,
+                        order: (group << 32) | j as u64,
+                        ..*e
+                    })?;
                 }
+                group += 1;
                 i += n;
             }
         }
+        self.len = assign_groups(self.slots.get_mut(..self.len).unwrap_or_default());
         Ok(())
     }
 }
@@ -382,7 +445,10 @@ fn header_map<'a>(
             .position(|&b| !(b.is_ascii_lowercase() || b == b'_' || b == b'-'))
             .map_or(value.len(), |p| at + 6 + p);
         if value.get(name_end) != Some(&b'=') {
-            i = at + 1;
+            // The pattern `oauth_[a-z_-]*=` cannot match at any later `oauth_` inside the same
+            // run of `[a-z_-]` either (it ends at the same byte): skip the run, so a header of
+            // `oauth_` repeated is read in one pass.
+            i = name_end.max(at + 1);
             continue;
         }
         let v = name_end + 1;
@@ -425,13 +491,15 @@ fn header_map<'a>(
         };
         let decoded: &'a [u8] = arena.decode(raw, true)?;
         let name: &'a [u8] = value.get(at..name_end).unwrap_or_default();
-        map.set(Entry {
-            key: Key::Str(name),
-            path: b"",
-            value: decoded,
+        // Each pair its own group: a repeated name replaces the earlier value in place.
+        let order = (map.len as u64) << 32;
+        map.push(Entry {
+            order,
+            ..Entry::new(Key::Str(name), b"", decoded)
         })?;
         i = end.max(at + 1);
     }
+    map.len = assign_groups(map.slots.get_mut(..map.len).unwrap_or_default());
     Ok(Some(map))
 }
 
@@ -903,14 +971,7 @@ fn register_array<'a>(
     }
     let stored = arena.copy(full)?;
     let at = at.unwrap_or(map.len);
-    map.insert(
-        at,
-        Entry {
-            key,
-            path: stored,
-            value,
-        },
-    )
+    map.insert(at, Entry::new(key, stored, value))
 }
 
 /// `php_register_variable_ex`: `$_POST[name] = value` with PHP's name rules and arrays.
@@ -921,11 +982,7 @@ fn register<'a>(
     value: &'a [u8],
 ) -> Result<(), WpError> {
     match php_name(name)? {
-        Some((key, b"")) => map.set(Entry {
-            key,
-            path: b"",
-            value,
-        }),
+        Some((key, b"")) => map.set(Entry::new(key, b"", value)),
         Some((key, indexes)) => register_array(map, arena, key, indexes, value),
         None => Ok(()),
     }
@@ -1227,21 +1284,16 @@ fn read<'a>(
         n -= 1;
     }
     let signed = all.get_mut(..n).unwrap_or_default();
-    // PHP 8's sort is stable (equal normalised names keep their order): an insertion sort,
-    // which needs no allocation (the plugin mode is for compatibility, not for speed).
-    for i in 1..signed.len() {
-        let mut j = i;
-        while j > 0 {
-            let (Some(a), Some(b)) = (signed.get(j - 1), signed.get(j)) else {
-                break;
-            };
-            if normalized(a.key).cmp(normalized(b.key)) != core::cmp::Ordering::Greater {
-                break;
-            }
-            signed.swap(j - 1, j);
-            j -= 1;
-        }
+    // PHP 8's sort is stable (equal normalised names keep their order): sorted by the
+    // normalised name, then by the place in the array.
+    for (i, e) in signed.iter_mut().enumerate() {
+        e.order = i as u64;
     }
+    signed.sort_unstable_by(|a, b| {
+        normalized(a.key)
+            .cmp(normalized(b.key))
+            .then(a.order.cmp(&b.order))
+    });
     let params: &'a [Entry<'a>] = signed;
     let signed = WpSigned {
         method,
@@ -1609,6 +1661,84 @@ mod tests {
     extern crate std;
 
     use super::*;
+
+    /// The merge as PHP does it, one group at a time: a key already present is replaced in
+    /// place (its whole group), a new key is appended; integer keys are renumbered.
+    fn reference_merge<'a>(parts: [&[Entry<'a>]; 2]) -> std::vec::Vec<Entry<'a>> {
+        let mut out: std::vec::Vec<Entry<'a>> = std::vec::Vec::new();
+        let mut next = 0;
+        for part in parts {
+            for group in part.chunk_by(|a, b| a.key == b.key) {
+                let key = match group[0].key {
+                    Key::Int(_) => {
+                        next += 1;
+                        Key::Int(next - 1)
+                    }
+                    k => k,
+                };
+                let members = group.iter().map(|e| Entry { key, ..*e });
+                match out.iter().position(|e| e.key == key) {
+                    Some(at) => {
+                        let n = out[at..].iter().take_while(|e| e.key == key).count();
+                        out.splice(at..at + n, members);
+                    }
+                    None => out.extend(members),
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn merging_by_sorting_agrees_with_one_group_at_a_time() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rnd = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let keys = [
+            Key::Str(b"a"),
+            Key::Str(b"b"),
+            Key::Str(b"oauth_x"),
+            Key::Int(3),
+        ];
+        let paths: [&[u8]; 3] = [b"", b"[0]", b"[1]"];
+        let values: [&[u8]; 4] = [b"1", b"2", b"3", b"4"];
+        for _ in 0..5_000 {
+            let mut make = || {
+                let mut part = std::vec::Vec::new();
+                for _ in 0..rnd(8) {
+                    let key = keys[rnd(4) as usize];
+                    // A group: one scalar, or up to three array members.
+                    let n = 1 + rnd(3) as usize;
+                    for m in 0..n {
+                        let path = if n == 1 { paths[0] } else { paths[1 + m % 2] };
+                        part.push(Entry::new(key, path, values[rnd(4) as usize]));
+                    }
+                }
+                part
+            };
+            let (a, b) = (make(), make());
+            let mut slots = std::vec![Entry::EMPTY; a.len() + b.len()];
+            let mut map = Map {
+                slots: &mut slots,
+                len: 0,
+            };
+            map.merge([&a, &b]).unwrap();
+            let ours: std::vec::Vec<_> = map
+                .entries()
+                .iter()
+                .map(|e| (e.key, e.path, e.value))
+                .collect();
+            let want: std::vec::Vec<_> = reference_merge([&a, &b])
+                .iter()
+                .map(|e| (e.key, e.path, e.value))
+                .collect();
+            assert_eq!(ours, want, "{a:?} + {b:?}");
+        }
+    }
 
     #[test]
     fn php_names() {
