@@ -464,6 +464,11 @@ pub(crate) fn scan<'a>(
         s.pos += 1;
     }
     let scheme = value.get(start..s.pos).unwrap_or_default();
+    if scheme.is_empty() {
+        // Not a token where the scheme belongs (a byte-order mark, a quote): no scheme at all,
+        // so the header is malformed rather than of another scheme.
+        return Err(stop(HeaderError::Malformed));
+    }
     if !scheme.eq_ignore_ascii_case(b"oauth") {
         return Err(stop(HeaderError::UnsupportedScheme));
     }
@@ -577,8 +582,12 @@ mod tests {
         while s.peek().is_some_and(is_tchar) {
             s.pos += 1;
         }
-        if s.pos == start && s.peek().is_none() {
-            return Err(HeaderError::EmptyHeader);
+        if s.pos == start {
+            return Err(if s.peek().is_none() {
+                HeaderError::EmptyHeader
+            } else {
+                HeaderError::Malformed
+            });
         }
         if !value
             .get(start..s.pos)
@@ -635,6 +644,23 @@ mod tests {
             }
         }
         assert!(checked > 1_000, "only {checked} repeats generated");
+    }
+
+    #[test]
+    fn junk_where_the_scheme_belongs_is_malformed() {
+        for h in [
+            &b"\xEF\xBB\xBFOAuth oauth_nonce=\"n\""[..],
+            b"\"OAuth\" oauth_nonce=\"n\"",
+            b"\"OAuth oauth_nonce=\"n\"",
+            b"(OAuth) oauth_nonce=\"n\"",
+            b"\x00OAuth",
+        ] {
+            assert_eq!(parse(h), Err(HeaderError::Malformed), "{h:?}");
+        }
+        for h in [&b"Basic abc"[..], b"OAuth2 x", b"Bearer", b"  Digest a=b"] {
+            assert_eq!(parse(h), Err(HeaderError::UnsupportedScheme), "{h:?}");
+        }
+        assert_eq!(parse(b" \t "), Err(HeaderError::EmptyHeader));
     }
 
     #[test]
