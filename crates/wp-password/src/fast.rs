@@ -47,6 +47,6 @@ pub fn verify_fast_hash(message: &[u8], stored: &[u8]) -> bool {
     if stored.starts_with(PREFIX) {
         bool::from(fast_hash(message).as_slice().ct_eq(stored))
     } else {
-        crate::phpass::check(message, stored)
+        crate::phpass::check(message, stored, &crate::Limits::DEFAULT)
     }
 }

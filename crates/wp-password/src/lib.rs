@@ -15,11 +15,13 @@ pub mod app;
 pub mod bcrypt;
 pub mod crypt;
 pub mod fast;
+pub mod limits;
 #[cfg(feature = "md5-crypt")]
 mod md5crypt;
 pub mod phpass;
 
 pub use fast::{fast_hash, verify_fast_hash};
+pub use limits::Limits;
 
 /// Which WordPress behaviour to reproduce where versions differ.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -98,11 +100,44 @@ impl Branch {
 /// assert!(check_password(b"password", stored, Compat::Wp68));
 /// assert!(!check_password(b"Password", stored, Compat::Wp68));
 /// ```
+///
+/// A stored hash that asks for more work than [`Limits::DEFAULT`] is not run and answers
+/// `false`; [`check_password_within`] says why and takes other limits.
 #[must_use]
 pub fn check_password(password: &[u8], stored: &[u8], compat: Compat) -> bool {
+    check_password_within(password, stored, compat, &Limits::DEFAULT).unwrap_or(false)
+}
+
+/// [`check_password`] with the caller's [`Limits`] on the work a stored hash may ask for
+/// ([`Limits::PHP`]: as PHP, none).
+///
+/// # Errors
+/// [`limits::Error::CostLimit`] when the branch WordPress takes would hash and `stored` asks
+/// for more work than `limits` allow (checked before any hashing).
+pub fn check_password_within(
+    password: &[u8],
+    stored: &[u8],
+    compat: Compat,
+    limits: &Limits,
+) -> Result<bool, limits::Error> {
+    let hashes = match compat {
+        Compat::Wp61 => stored.len() > 32,
+        Compat::Wp68 => matches!(
+            Branch::of(password, stored),
+            Branch::WpBcrypt | Branch::Phpass | Branch::PasswordVerify
+        ),
+    };
+    if hashes {
+        limits.admit(stored)?;
+    }
+    Ok(check_admitted(password, stored, compat, limits))
+}
+
+/// [`check_password_within`] once `stored` is admitted.
+fn check_admitted(password: &[u8], stored: &[u8], compat: Compat, limits: &Limits) -> bool {
     match compat {
         Compat::Wp61 if stored.len() <= 32 => md5_matches(password, stored),
-        Compat::Wp61 => phpass::check(password, stored),
+        Compat::Wp61 => phpass::check(password, stored, limits),
         Compat::Wp68 => match Branch::of(password, stored) {
             Branch::Md5 => md5_matches(password, stored),
             Branch::TooLong => false,
@@ -110,7 +145,7 @@ pub fn check_password(password: &[u8], stored: &[u8], compat: Compat) -> bool {
                 let inner = stored.get(3..).unwrap_or_default();
                 crypt::password_verify(&prehash(password), inner)
             }
-            Branch::Phpass => phpass::check(password, stored),
+            Branch::Phpass => phpass::check(password, stored, limits),
             Branch::PasswordVerify => crypt::password_verify(password, stored),
         },
     }

@@ -229,26 +229,43 @@ impl Crypt {
 }
 
 /// phpass's `crypt_private`: hashes `password` with the setting at the start of `setting`.
-#[must_use]
-pub fn crypt_private(password: &[u8], setting: &[u8]) -> Crypt {
-    match Setting::parse(setting) {
+/// Its work is `2^count` MD5 runs over the password, so both are bounded first: passwords of
+/// at most [`MAX_PASSWORD_LEN`] bytes (as every phpass caller in WordPress checks) and a count
+/// within `limits`.
+///
+/// # Errors
+/// [`crate::limits::Error::TooLong`], [`crate::limits::Error::CostLimit`].
+pub fn crypt_private(
+    password: &[u8],
+    setting: &[u8],
+    limits: &crate::Limits,
+) -> Result<Crypt, crate::limits::Error> {
+    if password.len() > MAX_PASSWORD_LEN {
+        return Err(crate::limits::Error::TooLong);
+    }
+    Ok(match Setting::parse(setting) {
+        Ok(s) if s.count_log2 > limits.phpass_count_log2 => {
+            return Err(crate::limits::Error::CostLimit);
+        }
         Ok(s) => Crypt::Hash(s.hash(password)),
         Err(_) if setting.starts_with(b"*0") => Crypt::Failed("*1"),
         Err(_) => Crypt::Failed("*0"),
-    }
+    })
 }
 
 /// phpass `CheckPassword`: passwords over 4096 bytes fail; otherwise the hash is recomputed
 /// with `stored` as setting and the full strings compared in constant time. When the setting
 /// is invalid phpass falls back to PHP's `crypt()`, which [`crate::crypt::verify`] reproduces
-/// (bcrypt always; MD5-crypt and SHA-crypt with their features).
+/// (bcrypt always; MD5-crypt and SHA-crypt with their features). A `stored` hash asking for
+/// more work than `limits` allow is not run: `false`.
 #[must_use]
-pub fn check(password: &[u8], stored: &[u8]) -> bool {
-    if password.len() > MAX_PASSWORD_LEN {
+pub fn check(password: &[u8], stored: &[u8], limits: &crate::Limits) -> bool {
+    if password.len() > MAX_PASSWORD_LEN || limits.admit(stored).is_err() {
         return false;
     }
-    match crypt_private(password, stored) {
-        Crypt::Hash(h) => bool::from(h.as_slice().ct_eq(stored)),
-        Crypt::Failed(_) => crate::crypt::verify(password, stored),
+    match crypt_private(password, stored, limits) {
+        Ok(Crypt::Hash(h)) => bool::from(h.as_slice().ct_eq(stored)),
+        Ok(Crypt::Failed(_)) => crate::crypt::verify(password, stored),
+        Err(_) => false,
     }
 }

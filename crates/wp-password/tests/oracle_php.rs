@@ -95,13 +95,34 @@ fn random_case(rng: &mut Rng) -> Case {
         bcrypt_salt: bcrypt_salt_chars,
         md5_salt: rng.string_from(itoa64, md5_len),
         sha_salt: rng.string_from(itoa64, sha_len),
-        h_setting: [
-            &b"$H$"[..],
-            &[itoa64[rng.range(7, 9) as usize]],
-            &rng.string_from(itoa64, 8),
-        ]
-        .concat(),
+        h_setting: phpass_setting(rng),
     }
+}
+
+/// A `$H$` setting for `crypt_private`: usually valid (count 7 or 8), one time in three
+/// malformed as phpass sees it — another id, `*0` in front, a count character out of
+/// `7..=30` or outside the alphabet, a salt shorter than 8 — where its output is `*0` / `*1`.
+fn phpass_setting(rng: &mut Rng) -> Vec<u8> {
+    let itoa64 = phpass::ITOA64;
+    let (mut id, mut count, mut salt) = (
+        b"$H$".to_vec(),
+        vec![itoa64[rng.range(7, 9) as usize]],
+        rng.string_from(itoa64, 8),
+    );
+    match rng.range(0, 18) {
+        0 => {
+            id = rng
+                .pick(&[&b"$X$"[..], b"$h$", b"$2y", b"*0$", b"$P"])
+                .to_vec()
+        }
+        1 => count = vec![itoa64[rng.range(0, 6) as usize]],
+        2 => count = vec![itoa64[rng.range(31, 63) as usize]],
+        3 => count = vec![*rng.pick(b"!-*@ ")],
+        4 => salt.truncate(rng.range(0, 7) as usize),
+        5 => id = b"*0".to_vec(),
+        _ => {}
+    }
+    [id, count, salt].concat()
 }
 
 fn input_line(c: &Case) -> String {
@@ -166,7 +187,19 @@ fn compare(c: &Case, line: &str, failures: &mut Vec<String>) -> usize {
     for (name, setting, theirs) in exact {
         let ours = match name {
             "fast" => wp_password::fast_hash(pw).to_vec(),
-            "$H$" => phpass::crypt_private(pw, &setting).as_bytes().to_vec(),
+            "$H$" => match phpass::crypt_private(pw, &setting, &wp_password::Limits::DEFAULT) {
+                Ok(out) => out.as_bytes().to_vec(),
+                // Refused by design over 4,096 bytes (PHP's crypt_private hashes it; every
+                // WordPress caller refuses it first).
+                Err(e) => {
+                    assert!(
+                        pw.len() > wp_password::MAX_PASSWORD_LEN,
+                        "crypt_private refused a {}-byte password: {e}",
+                        pw.len()
+                    );
+                    continue;
+                }
+            },
             _ => bcrypt::Setting::parse(&setting).unwrap().hash(pw).to_vec(),
         };
         if ours != theirs {

@@ -18,10 +18,10 @@ proptest! {
     fn phpass_round_trip(pw in proptest::collection::vec(any::<u8>(), 0..80), salt in any::<[u8; 8]>(), at in any::<usize>(), bit in any::<u8>()) {
         let s = phpass::Setting { id: b'P', count_log2: 7, salt };
         let h = s.hash(&pw);
-        prop_assert!(phpass::check(&pw, &h));
+        prop_assert!(phpass::check(&pw, &h, &wp_password::Limits::DEFAULT));
         prop_assert_eq!(phpass::Setting::parse(&h), Ok(s));
-        prop_assert!(!phpass::check(&[pw.as_slice(), b"x"].concat(), &h));
-        prop_assert!(!phpass::check(&pw, &flip(h.to_vec(), 12 + at % 22, bit)));
+        prop_assert!(!phpass::check(&[pw.as_slice(), b"x"].concat(), &h, &wp_password::Limits::DEFAULT));
+        prop_assert!(!phpass::check(&pw, &flip(h.to_vec(), 12 + at % 22, bit), &wp_password::Limits::DEFAULT));
     }
 
     #[test]
