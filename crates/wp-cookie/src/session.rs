@@ -133,8 +133,9 @@ impl fmt::Display for Verifier {
 
 // ------------------------------------------------------------------ PHP serialize() reader
 
-/// How deep nested arrays may go before the input is refused.
-const MAX_DEPTH: usize = 32;
+/// PHP's `unserialize_max_depth` (its default): a non-empty array inside this many non-empty
+/// arrays is refused (empty arrays do not count).
+pub const MAX_DEPTH: usize = 4096;
 
 /// An array key in PHP serialized data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -191,8 +192,8 @@ impl<'a> Array<'a> {
                 return None;
             }
             left -= 1;
-            let (k, r) = parse_value(rest, 1).ok()?;
-            let (v, r) = parse_value(r, 1).ok()?;
+            let (k, r) = parse_value(rest).ok()?;
+            let (v, r) = parse_value(r).ok()?;
             rest = r;
             let key = match k {
                 Value::Int(i) => Key::Int(i),
@@ -237,21 +238,18 @@ fn int_until(input: &[u8], end: u8) -> Result<(i64, &[u8]), Error> {
     Ok((v, input.get(stop + 1..).unwrap_or_default()))
 }
 
-/// One serialized value at the start of `input`, and what follows it.
-fn parse_value(input: &[u8], depth: usize) -> Result<(Value<'_>, &[u8]), Error> {
-    if depth > MAX_DEPTH {
-        return Err(Error::Serialized);
-    }
-    match input.get(..2) {
-        Some(b"N;") => Ok((Value::Null, input.get(2..).unwrap_or_default())),
+/// A scalar at the start of `input` and what follows it; `None` for an array.
+fn scalar(input: &[u8]) -> Result<Option<(Value<'_>, &[u8])>, Error> {
+    Ok(Some(match input.get(..2) {
+        Some(b"N;") => (Value::Null, input.get(2..).unwrap_or_default()),
         Some(b"i:") => {
             let (v, rest) = int_until(input.get(2..).unwrap_or_default(), b';')?;
-            Ok((Value::Int(v), rest))
+            (Value::Int(v), rest)
         }
         Some(b"b:") => match input.get(2..4) {
-            Some(b"0;") => Ok((Value::Bool(false), input.get(4..).unwrap_or_default())),
-            Some(b"1;") => Ok((Value::Bool(true), input.get(4..).unwrap_or_default())),
-            _ => Err(Error::Serialized),
+            Some(b"0;") => (Value::Bool(false), input.get(4..).unwrap_or_default()),
+            Some(b"1;") => (Value::Bool(true), input.get(4..).unwrap_or_default()),
+            _ => return Err(Error::Serialized),
         },
         Some(b"d:") => {
             let body = input.get(2..).unwrap_or_default();
@@ -263,7 +261,7 @@ fn parse_value(input: &[u8], depth: usize) -> Result<(Value<'_>, &[u8]), Error> 
             if text.is_empty() {
                 return Err(Error::Serialized);
             }
-            Ok((Value::Float(text), body.get(stop + 1..).unwrap_or_default()))
+            (Value::Float(text), body.get(stop + 1..).unwrap_or_default())
         }
         Some(b"s:") => {
             let (len, rest) = int_until(input.get(2..).unwrap_or_default(), b':')?;
@@ -271,32 +269,106 @@ fn parse_value(input: &[u8], depth: usize) -> Result<(Value<'_>, &[u8]), Error> 
             let rest = expect(rest, b"\"")?;
             let s = rest.get(..len).ok_or(Error::Serialized)?;
             let rest = expect(rest.get(len..).unwrap_or_default(), b"\";")?;
-            Ok((Value::Str(s), rest))
+            (Value::Str(s), rest)
         }
-        Some(b"a:") => {
-            let (n, rest) = int_until(input.get(2..).unwrap_or_default(), b':')?;
-            let n = usize::try_from(n).map_err(|_| Error::Serialized)?;
-            let body = expect(rest, b"{")?;
-            let mut rest = body;
-            for _ in 0..n {
-                let (k, r) = parse_value(rest, depth + 1)?;
-                if !matches!(k, Value::Int(_) | Value::Str(_)) {
+        Some(b"a:") => return Ok(None),
+        _ => return Err(Error::Serialized),
+    }))
+}
+
+/// `a:<n>:{` at the start of `input`: the count of values inside (two per entry) and the
+/// body. A count the rest of the input cannot hold (a key and a value take at least six
+/// bytes) is refused before anything is done with it.
+fn array_open(input: &[u8]) -> Result<(u32, &[u8]), Error> {
+    let (n, rest) = int_until(input.get(2..).unwrap_or_default(), b':')?;
+    let n = usize::try_from(n).map_err(|_| Error::Serialized)?;
+    let body = expect(rest, b"{")?;
+    if n > body.len() / 6 {
+        return Err(Error::Serialized);
+    }
+    u32::try_from(2 * n)
+        .map(|v| (v, body))
+        .map_err(|_| Error::Serialized)
+}
+
+/// Why a scan with a small stack gave up: the nesting went deeper than it holds.
+enum Scan<'a> {
+    Done(Value<'a>, &'a [u8]),
+    Deeper,
+}
+
+/// One serialized value at the start of `input`, and what follows it: without recursion,
+/// with a stack of `N` levels of still-expected values (an array's `a:n:{` says how many).
+fn scan<const N: usize>(input: &[u8]) -> Result<Scan<'_>, Error> {
+    if let Some((v, rest)) = scalar(input)? {
+        return Ok(Scan::Done(v, rest));
+    }
+    let (values, body) = array_open(input)?;
+    let mut left = [0u32; N];
+    let mut depth = 0;
+    let mut pos = body;
+    if values > 0 {
+        *left.get_mut(0).ok_or(Error::Serialized)? = values;
+        depth = 1;
+    }
+    while depth > 0 {
+        let Some(level) = left.get_mut(depth - 1) else {
+            return Err(Error::Serialized);
+        };
+        if *level == 0 {
+            pos = expect(pos, b"}")?;
+            depth -= 1;
+            continue;
+        }
+        // An even count left at this level: a key comes next.
+        let key = *level % 2 == 0;
+        *level -= 1;
+        match scalar(pos)? {
+            Some((Value::Int(_) | Value::Str(_), rest)) => pos = rest,
+            Some((_, rest)) if !key => pos = rest,
+            _ if key => return Err(Error::Serialized),
+            _ => {
+                let (inner, rest) = array_open(pos)?;
+                pos = rest;
+                if inner == 0 {
+                    pos = expect(pos, b"}")?;
+                } else if depth >= MAX_DEPTH {
                     return Err(Error::Serialized);
+                } else {
+                    match left.get_mut(depth) {
+                        Some(next) => *next = inner,
+                        None => return Ok(Scan::Deeper),
+                    }
+                    depth += 1;
                 }
-                let (_, r) = parse_value(r, depth + 1)?;
-                rest = r;
             }
-            let used = body.len() - rest.len();
-            let rest = expect(rest, b"}")?;
-            Ok((
-                Value::Array(Array {
-                    body: body.get(..used).unwrap_or_default(),
-                    len: n,
-                }),
-                rest,
-            ))
         }
-        _ => Err(Error::Serialized),
+    }
+    // Every level's `}` was read, the outermost one's too (at once for an empty array).
+    if values == 0 {
+        pos = expect(pos, b"}")?;
+    }
+    let used = body.len() - pos.len() - 1;
+    let rest = pos;
+    Ok(Scan::Done(
+        Value::Array(Array {
+            body: body.get(..used).unwrap_or_default(),
+            len: (values / 2) as usize,
+        }),
+        rest,
+    ))
+}
+
+/// One serialized value at the start of `input`, and what follows it. Nesting is read with
+/// a 32-level stack first (what real meta needs), and only input nested deeper is read again
+/// with a stack of [`MAX_DEPTH`] levels (16 KiB).
+fn parse_value(input: &[u8]) -> Result<(Value<'_>, &[u8]), Error> {
+    match scan::<32>(input)? {
+        Scan::Done(v, rest) => Ok((v, rest)),
+        Scan::Deeper => match scan::<MAX_DEPTH>(input)? {
+            Scan::Done(v, rest) => Ok((v, rest)),
+            Scan::Deeper => Err(Error::Serialized),
+        },
     }
 }
 
@@ -305,7 +377,7 @@ fn parse_value(input: &[u8], depth: usize) -> Result<(Value<'_>, &[u8]), Error> 
 /// # Errors
 /// [`Error::Serialized`] for anything else, objects and references included.
 pub fn unserialize(input: &[u8]) -> Result<Value<'_>, Error> {
-    match parse_value(input, 0)? {
+    match parse_value(input)? {
         (v, b"") => Ok(v),
         _ => Err(Error::Serialized),
     }
@@ -714,6 +786,49 @@ mod tests {
         assert_eq!(unserialize(b"s:0:\"\";"), Ok(Value::Str(b"")));
         let meta = SessionMeta::parse(b"i:0;").unwrap();
         assert_eq!(meta.rows().count(), 0);
+    }
+
+    /// `a:1:{i:0;…}` around `inner`, `levels` times.
+    fn nested(levels: usize, inner: &str) -> std::string::String {
+        let mut s = std::string::String::from(inner);
+        for _ in 0..levels {
+            s = std::format!("a:1:{{i:0;{s}}}");
+        }
+        s
+    }
+
+    #[test]
+    fn nesting_is_read_to_php_s_depth_limit_without_recursion() {
+        // PHP 8 (unserialize_max_depth 4096): 4096 non-empty levels are read, 4097 are not;
+        // empty arrays do not count.
+        for (levels, inner, ok) in [
+            (33, "i:1;", true),
+            (4095, "i:1;", true),
+            (4096, "i:1;", true),
+            (4096, "a:0:{}", true),
+            (4097, "i:1;", false),
+            (4097, "a:0:{}", false),
+            (100_000, "i:1;", false),
+        ] {
+            let s = nested(levels, inner);
+            assert_eq!(
+                unserialize(s.as_bytes()).is_ok(),
+                ok,
+                "{levels} levels of {inner}"
+            );
+        }
+        // Reading a deep value's entries walks each level once.
+        let s = nested(4000, "s:1:\"x\";");
+        let mut v = unserialize(s.as_bytes()).unwrap();
+        let mut levels = 0;
+        while let Value::Array(a) = v {
+            v = a.iter().next().unwrap().1;
+            levels += 1;
+        }
+        assert_eq!((levels, v), (4000, Value::Str(b"x")));
+        // Counts the input cannot hold are refused before they are used.
+        assert_eq!(unserialize(b"a:99999999999:{}"), Err(Error::Serialized));
+        assert_eq!(unserialize(b"a:2:{i:0;i:1;}"), Err(Error::Serialized));
     }
 
     #[test]
