@@ -225,6 +225,18 @@ fn decode(token: &[u8], buf: &mut [u8]) -> Result<usize, Error> {
     }
 }
 
+/// Whether [`decode`] would accept `token` given room: decoded a slice at a time through a
+/// small scratch buffer (only on the error path, to tell a bad token from a short buffer).
+fn decodes(token: &[u8]) -> bool {
+    const SLICE: usize = 1024;
+    let mut scratch = [0u8; SLICE / 4 * 3];
+    let slices = token.len().div_ceil(SLICE);
+    token.chunks(SLICE).enumerate().all(|(i, slice)| {
+        // Padding may only end the token.
+        (i + 1 == slices || !slice.contains(&b'=')) && decode(slice, &mut scratch).is_ok()
+    })
+}
+
 /// How many octets base64 of `n` octets decodes to at most: the buffer [`parse`] needs.
 #[must_use]
 pub const fn decoded_capacity(field_len: usize) -> usize {
@@ -270,7 +282,8 @@ pub fn parse_with<'b>(
     // token68, so the token68 syntax is only examined to tell a failure's kind.
     let n = match decode(token, buf) {
         Ok(n) => n,
-        Err(Error::BufferTooSmall) => return Err(Error::BufferTooSmall),
+        // The input's own fault is reported first: a short buffer only for a valid token.
+        Err(Error::BufferTooSmall) if decodes(token) => return Err(Error::BufferTooSmall),
         Err(_) => {
             let body = token.iter().position(|&b| b == b'=').unwrap_or(token.len());
             let (chars, pad) = token.split_at(body);
@@ -507,6 +520,24 @@ mod tests {
         assert_eq!(p(b"Basic YToJYg=="), Error::Ctl);
         let long = [b' '; MAX_LEN + 1];
         assert_eq!(p(&long), Error::TooLong);
+    }
+
+    #[test]
+    fn the_input_s_fault_comes_before_a_short_buffer() {
+        let mut small = [0u8; 2];
+        let mut p = |v: &[u8]| parse(v, &mut small).map(|_| ()).unwrap_err();
+        assert_eq!(p(b"Basic YWI6Yx=="), Error::Base64);
+        assert_eq!(p(b"Basic YW=6Yw=="), Error::Syntax);
+        assert_eq!(p(b"Basic YW!6Yw=="), Error::Syntax);
+        assert_eq!(p(b"Basic YWI6Yw=="), Error::BufferTooSmall);
+        // Past the scratch slice: a fault in the second slice; padding where the first
+        // slice ends (valid for that slice alone, not for the token).
+        let valid = std::format!("Basic {}", "QUFB".repeat(400));
+        assert_eq!(p(valid.as_bytes()), Error::BufferTooSmall);
+        let late = std::format!("Basic {}Yx==", "QUFB".repeat(399));
+        assert_eq!(p(late.as_bytes()), Error::Base64);
+        let seam = std::format!("Basic {}QQ=={}", "QUFB".repeat(255), "QUFB".repeat(10));
+        assert_eq!(p(seam.as_bytes()), Error::Syntax);
     }
 
     #[test]

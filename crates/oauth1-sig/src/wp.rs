@@ -46,6 +46,9 @@ use crate::url::is_form;
 pub enum Unsupported {
     /// An `oauth_*` parameter sent as a PHP array (the plugin would sign the string `Array`).
     ArrayParameter,
+    /// A multipart part whose `Content-Disposition` header is longer than this module reads
+    /// (1,024 bytes): refused rather than read cut short.
+    LongPartHeader,
 }
 
 /// The plugin's errors (its `WP_Error` codes), and what this module cannot reproduce.
@@ -617,6 +620,9 @@ fn multipart_vars<'a>(
         if !have_cd {
             continue;
         }
+        if disposition.overflow {
+            return Err(WpError::Unsupported(Unsupported::LongPartHeader));
+        }
         let name = disposition_param(&disposition, b"name");
         let file = disposition_param(&disposition, b"filename");
         match (name, file) {
@@ -744,11 +750,13 @@ fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
 }
 
-/// A header value or parameter read out of a multipart part (at most 1,024 bytes kept).
+/// A header value or parameter read out of a multipart part: at most 1,024 bytes, and
+/// whether more were offered (then it is not used).
 #[derive(Clone, Copy)]
 struct DispValue {
     buf: [u8; 1024],
     len: usize,
+    overflow: bool,
 }
 
 impl DispValue {
@@ -756,6 +764,7 @@ impl DispValue {
         Self {
             buf: [0u8; 1024],
             len: 0,
+            overflow: false,
         }
     }
 
@@ -766,9 +775,12 @@ impl DispValue {
     }
 
     fn push(&mut self, b: u8) {
-        if let Some(slot) = self.buf.get_mut(self.len) {
-            *slot = b;
-            self.len += 1;
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = b;
+                self.len += 1;
+            }
+            None => self.overflow = true,
         }
     }
 }
@@ -1738,6 +1750,36 @@ mod tests {
                 .collect();
             assert_eq!(ours, want, "{a:?} + {b:?}");
         }
+    }
+
+    #[test]
+    fn a_part_header_too_long_to_read_is_refused_not_cut() {
+        let body = |name_len: usize| {
+            std::format!(
+                "--b\r\nContent-Disposition: form-data; name=\"{}\"\r\n\r\nv\r\n--b--\r\n",
+                "n".repeat(name_len)
+            )
+        };
+        let (mut e, mut b) = ([Entry::EMPTY; 8], [0u8; 4096]);
+        let short = body(900);
+        let vars = parse_multipart(
+            b"multipart/form-data; boundary=b",
+            short.as_bytes(),
+            &mut e,
+            &mut b,
+        );
+        assert_eq!(vars.map(|v| v.len()), Ok(1));
+        let (mut e, mut b) = ([Entry::EMPTY; 8], [0u8; 4096]);
+        let long = body(1100);
+        assert_eq!(
+            parse_multipart(
+                b"multipart/form-data; boundary=b",
+                long.as_bytes(),
+                &mut e,
+                &mut b
+            ),
+            Err(WpError::Unsupported(Unsupported::LongPartHeader))
+        );
     }
 
     #[test]

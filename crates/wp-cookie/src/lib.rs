@@ -209,7 +209,7 @@ impl CookieKey {
         expiration: &[u8],
         token: &[u8],
     ) -> HexDigest {
-        HexDigest::encode(&self.wp_hash(login, pass_frag, expiration, token))
+        HexDigest::of(&self.wp_hash(login, pass_frag, expiration, token))
     }
 
     /// The raw MD5 behind [`CookieKey::hmac_key`].

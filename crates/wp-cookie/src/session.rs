@@ -115,7 +115,7 @@ impl Verifier {
     /// The key as WordPress writes it: 64 lowercase hex characters.
     #[must_use]
     pub fn hex(&self) -> HexDigest {
-        HexDigest::encode(&self.0)
+        HexDigest::of(&self.0)
     }
 }
 

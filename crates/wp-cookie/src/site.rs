@@ -55,9 +55,9 @@ impl CookieNames {
     #[must_use]
     pub fn new(siteurl: &[u8]) -> Self {
         let hash = if matches!(siteurl, b"" | b"0") {
-            HexDigest::encode(&[])
+            HexDigest::of(&[])
         } else {
-            HexDigest::encode(&Md5::digest(siteurl))
+            HexDigest::of(&Md5::digest(siteurl).into())
         };
         Self { hash }
     }

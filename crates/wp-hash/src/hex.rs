@@ -38,9 +38,18 @@ pub struct HexDigest {
 }
 
 impl HexDigest {
-    /// Encodes up to 64 bytes (longer input is cut at 64).
+    /// The hex of a digest of up to 64 bytes (a longer array does not compile).
     #[must_use]
-    pub fn encode(bytes: &[u8]) -> Self {
+    pub fn of<const N: usize>(digest: &[u8; N]) -> Self {
+        const { assert!(N <= MAX / 2, "a HexDigest holds at most 64 bytes") };
+        Self::encode(digest)
+    }
+
+    /// The hex of `bytes`, which the caller knows to be at most 64 bytes long (every digest
+    /// `hash_hmac()` can produce is): used where the length is a type parameter.
+    #[must_use]
+    pub(crate) fn encode(bytes: &[u8]) -> Self {
+        debug_assert!(bytes.len() <= MAX / 2);
         let mut buf = [0u8; MAX];
         hex_into(bytes, &mut buf);
         Self {

@@ -137,7 +137,7 @@ impl WpHasher {
     #[inline]
     #[must_use]
     pub fn finalize_hex(self) -> HexDigest {
-        HexDigest::encode(&self.finalize())
+        HexDigest::of(&self.finalize())
     }
 }
 

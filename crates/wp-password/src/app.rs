@@ -460,26 +460,33 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
 /// decoded value is written into `buf`, which needs 3/4 of the header's length.
 ///
 /// This is WordPress's lenient reading; for a strict RFC 7617 parser use the `http-basic` crate.
-#[must_use]
-pub fn populate<'a>(server: &Server<'a>, compat: Compat, buf: &'a mut [u8]) -> Populated<'a> {
+///
+/// # Errors
+/// [`crate::Error::BufferTooSmall`] when the header matches and `buf` cannot hold its decoded
+/// value (never read as "no credentials").
+pub fn populate<'a>(
+    server: &Server<'a>,
+    compat: Compat,
+    buf: &'a mut [u8],
+) -> Result<Populated<'a>, crate::Error> {
     let untouched = Populated {
         user: Value::from_option(server.php_auth_user),
         password: Value::from_option(server.php_auth_pw),
     };
     if server.php_auth_user.is_some() || server.php_auth_pw.is_some() {
-        return untouched;
+        return Ok(untouched);
     }
     let Some(header) = server
         .http_authorization
         .or(server.redirect_http_authorization)
     else {
-        return untouched;
+        return Ok(untouched);
     };
-    let Some(decoded) = decode_header(header, buf) else {
-        return untouched;
+    let Some(decoded) = decode_header(header, buf)? else {
+        return Ok(untouched);
     };
     let colon = decoded.iter().position(|&b| b == b':');
-    match (compat, colon) {
+    Ok(match (compat, colon) {
         (Compat::Wp68, None) => untouched,
         (Compat::Wp61, None) => Populated {
             user: Value::Str(decoded),
@@ -497,35 +504,42 @@ pub fn populate<'a>(server: &Server<'a>, compat: Compat, buf: &'a mut [u8]) -> P
                 password: Value::Str(password),
             }
         }
-    }
+    })
 }
 
-fn decode_header<'a>(header: &[u8], buf: &'a mut [u8]) -> Option<&'a [u8]> {
-    let scheme = header.get(..6)?;
-    if !scheme.eq_ignore_ascii_case(b"basic ") {
-        return None;
-    }
-    let token = header.get(6..)?;
+/// The decoded token of a header WordPress's pattern matches; `None` for one it does not.
+fn decode_header<'a>(header: &[u8], buf: &'a mut [u8]) -> Result<Option<&'a [u8]>, crate::Error> {
+    let Some(token) = header
+        .get(..6)
+        .filter(|scheme| scheme.eq_ignore_ascii_case(b"basic "))
+        .and_then(|_| header.get(6..))
+    else {
+        return Ok(None);
+    };
     let token = token.strip_suffix(b"\n").unwrap_or(token);
     let body_len = token.iter().position(|&b| b == b'=').unwrap_or(token.len());
     let (body, pad) = token.split_at(body_len);
-    if pad.len() > 2 || pad.iter().any(|&b| b != b'=') {
-        return None;
-    }
-    if !body
-        .iter()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
+    if pad.len() > 2
+        || pad.iter().any(|&b| b != b'=')
+        || !body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/'))
     {
-        return None;
+        return Ok(None);
     }
     // A lone final character carries 6 bits: PHP drops it.
-    let body = if body.len() % 4 == 1 {
-        body.get(..body.len() - 1)?
-    } else {
-        body
-    };
-    let n = LENIENT.decode_slice(body, buf).ok()?;
-    buf.get(..n)
+    let body = body
+        .get(..body.len() - usize::from(body.len() % 4 == 1))
+        .unwrap_or_default();
+    // Every 4 characters make 3 bytes, 2 or 3 trailing ones 1 or 2.
+    let needed = body.len() / 4 * 3 + (body.len() % 4).saturating_sub(1);
+    let out = buf.get_mut(..needed).ok_or(crate::Error::BufferTooSmall)?;
+    match LENIENT.decode_slice(body, out) {
+        Ok(n) => Ok(out.get(..n)),
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => Err(crate::Error::BufferTooSmall),
+        // The alphabet and length were checked above: not reached.
+        Err(base64::DecodeSliceError::DecodeError(_)) => Ok(None),
+    }
 }
 
 /// A version-4 UUID from 16 random bytes, in WordPress's lower-case form
@@ -550,4 +564,36 @@ pub fn uuid4(random: [u8; 16]) -> [u8; 36] {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn populate_needs_the_decoded_length_and_says_so_when_short() {
+        for len in 1..40 {
+            let creds: std::vec::Vec<u8> = (0..len).map(|i| b"user:pa ss"[i % 10]).collect();
+            let header = [
+                &b"Basic "[..],
+                base64::engine::general_purpose::STANDARD
+                    .encode(&creds)
+                    .as_bytes(),
+            ]
+            .concat();
+            let server = Server {
+                http_authorization: Some(&header),
+                ..Server::default()
+            };
+            let mut exact = std::vec![0u8; len];
+            let p = populate(&server, Compat::Wp61, &mut exact).unwrap();
+            assert!(p.user.get().is_some(), "length {len}");
+            let mut short = std::vec![0u8; len - 1];
+            assert_eq!(
+                populate(&server, Compat::Wp61, &mut short),
+                Err(crate::Error::BufferTooSmall),
+                "length {len}"
+            );
+        }
+    }
 }

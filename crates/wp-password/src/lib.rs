@@ -14,12 +14,14 @@ use subtle::ConstantTimeEq;
 pub mod app;
 pub mod bcrypt;
 pub mod crypt;
+mod error;
 pub mod fast;
 pub mod limits;
 #[cfg(feature = "md5-crypt")]
 mod md5crypt;
 pub mod phpass;
 
+pub use error::Error;
 pub use fast::{fast_hash, verify_fast_hash};
 pub use limits::Limits;
 
@@ -112,14 +114,14 @@ pub fn check_password(password: &[u8], stored: &[u8], compat: Compat) -> bool {
 /// ([`Limits::PHP`]: as PHP, none).
 ///
 /// # Errors
-/// [`limits::Error::CostLimit`] when the branch WordPress takes would hash and `stored` asks
+/// [`Error::CostLimit`] when the branch WordPress takes would hash and `stored` asks
 /// for more work than `limits` allow (checked before any hashing).
 pub fn check_password_within(
     password: &[u8],
     stored: &[u8],
     compat: Compat,
     limits: &Limits,
-) -> Result<bool, limits::Error> {
+) -> Result<bool, Error> {
     let hashes = match compat {
         Compat::Wp61 => stored.len() > 32,
         Compat::Wp68 => matches!(

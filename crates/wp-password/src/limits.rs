@@ -3,7 +3,7 @@
 //! `m=` and `t=` — so whoever can write a `user_pass` (or an application password's hash) can
 //! make one check run for hours (bcrypt cost 31, phpass count `S`) or allocate gigabytes
 //! (Argon2 `m=`). PHP runs whatever is stored; a service checks the stored hash against
-//! [`Limits`] first and refuses with [`Error::CostLimit`] above them.
+//! [`Limits`] first and refuses with [`crate::Error::CostLimit`] above them.
 
 /// Work limits for a stored hash. [`Limits::default`] admits every hash WordPress and PHP
 /// produce with their default settings and a wide margin above them; [`Limits::PHP`] admits
@@ -54,8 +54,8 @@ impl Limits {
     /// these limits; a string that is none of these formats asks for no work.
     ///
     /// # Errors
-    /// [`Error::CostLimit`].
-    pub fn admit(&self, stored: &[u8]) -> Result<(), Error> {
+    /// [`crate::Error::CostLimit`].
+    pub fn admit(&self, stored: &[u8]) -> Result<(), crate::Error> {
         let inner = stored.strip_prefix(b"$wp").unwrap_or(stored);
         let within = if let Ok(s) = crate::phpass::Setting::parse(stored) {
             s.count_log2 <= self.phpass_count_log2
@@ -83,7 +83,7 @@ impl Limits {
         if within {
             Ok(())
         } else {
-            Err(Error::CostLimit)
+            Err(crate::Error::CostLimit)
         }
     }
 }
@@ -100,41 +100,10 @@ fn decimal_at_most(digits: &[u8], max: u32) -> bool {
             <= u64::from(max)
 }
 
-/// Why a password was not checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Error {
-    /// The stored hash asks for more work than the [`Limits`] allow.
-    CostLimit,
-    /// The password is longer than [`crate::MAX_PASSWORD_LEN`] bytes.
-    TooLong,
-}
-
-impl Error {
-    /// A short code for logs and vector files.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::CostLimit => "cost_limit",
-            Self::TooLong => "too_long",
-        }
-    }
-}
-
-impl core::fmt::Display for Error {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            Self::CostLimit => "the stored hash asks for more work than the configured limit",
-            Self::TooLong => "the password is longer than 4096 bytes",
-        })
-    }
-}
-
-impl core::error::Error for Error {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
 
     #[test]
     fn work_written_in_the_hash_is_held_to_the_limits() {

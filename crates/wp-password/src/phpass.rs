@@ -234,18 +234,18 @@ impl Crypt {
 /// within `limits`.
 ///
 /// # Errors
-/// [`crate::limits::Error::TooLong`], [`crate::limits::Error::CostLimit`].
+/// [`crate::Error::TooLong`], [`crate::Error::CostLimit`].
 pub fn crypt_private(
     password: &[u8],
     setting: &[u8],
     limits: &crate::Limits,
-) -> Result<Crypt, crate::limits::Error> {
+) -> Result<Crypt, crate::Error> {
     if password.len() > MAX_PASSWORD_LEN {
-        return Err(crate::limits::Error::TooLong);
+        return Err(crate::Error::TooLong);
     }
     Ok(match Setting::parse(setting) {
         Ok(s) if s.count_log2 > limits.phpass_count_log2 => {
-            return Err(crate::limits::Error::CostLimit);
+            return Err(crate::Error::CostLimit);
         }
         Ok(s) => Crypt::Hash(s.hash(password)),
         Err(_) if setting.starts_with(b"*0") => Crypt::Failed("*1"),

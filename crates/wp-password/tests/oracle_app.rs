@@ -132,8 +132,8 @@ fn ours(c: &Case) -> String {
                 redirect_http_authorization: b.as_deref(),
                 ..Server::default()
             };
-            let mut buf = [0u8; 256];
-            let p = app::populate(&server, Compat::Wp61, &mut buf);
+            let mut buf = vec![0u8; a.as_ref().or(b.as_ref()).map_or(0, Vec::len)];
+            let p = app::populate(&server, Compat::Wp61, &mut buf).unwrap();
             format!("{} {}", state(p.user), state(p.password))
         }
         Case::Email(e) => u8::from(app::is_email(e)).to_string(),
