@@ -155,10 +155,13 @@ pub fn pass_frag(user_pass: &[u8], compat: Compat) -> &[u8] {
 }
 
 /// A cookie scheme's key (`AUTH_KEY . AUTH_SALT` and so on), keyed once.
+///
+/// WordPress's cookie functions take any scheme string (plugins pass `nonce` or their own):
+/// [`CookieKey::from_source_named`] keys any name through `wp_salt()`'s rules.
 #[derive(Clone, Debug)]
 pub struct CookieKey {
     hash: WpHashKey,
-    scheme: Scheme,
+    scheme: Option<Scheme>,
 }
 
 impl CookieKey {
@@ -167,7 +170,7 @@ impl CookieKey {
     pub fn new(scheme: Scheme, key: &[u8], salt: &[u8]) -> Self {
         Self {
             hash: WpHashKey::new(key, salt),
-            scheme,
+            scheme: Some(scheme),
         }
     }
 
@@ -176,8 +179,26 @@ impl CookieKey {
     pub fn from_salt(scheme: Scheme, salt: &Salt<'_>) -> Self {
         Self {
             hash: WpHashKey::from_salt(salt),
-            scheme,
+            scheme: Some(scheme),
         }
+    }
+
+    /// Keys the scheme WordPress names `name` (any bytes, compared exactly, as
+    /// `wp_generate_auth_cookie()` and `wp_validate_auth_cookie()` take it) from wp-config
+    /// constants with `wp_salt()`'s rules: the three cookie schemes and `nonce` read their own
+    /// constant pair; any other name (`""` included, `wp_validate_auth_cookie()`'s default)
+    /// `SECRET_KEY` (or the `secret_key` option) and `hash_hmac('md5', name, key)`.
+    ///
+    /// # Errors
+    /// `wp_hash::Error::MissingSalt` where WordPress would have generated a salt.
+    pub fn from_source_named<S: SaltSource + ?Sized>(
+        name: &[u8],
+        src: &S,
+    ) -> Result<Self, wp_hash::Error> {
+        Ok(Self {
+            hash: WpHashKey::from_salt(&wp_salt(src, wp_hash::Scheme::from_bytes(name))?),
+            scheme: Scheme::from_bytes(name),
+        })
     }
 
     /// Keys a scheme from wp-config constants with WordPress's `wp_salt()` fallbacks.
@@ -194,9 +215,11 @@ impl CookieKey {
         ))
     }
 
-    /// The scheme this key is for.
+    /// The cookie scheme this key is for; `None` for another scheme name (WordPress reads
+    /// such a cookie, when it reads one from the request, from the auth cookie, or the
+    /// secure_auth one over TLS, and then keys it with that scheme instead).
     #[must_use]
-    pub fn scheme(&self) -> Scheme {
+    pub fn scheme(&self) -> Option<Scheme> {
         self.scheme
     }
 

@@ -2,13 +2,16 @@
 //! `wordpress`): random users, password hashes, tokens, expirations and request kinds.
 //! WordPress generates a cookie and we must generate the same bytes; WordPress validates our
 //! cookies (and tampered, expired, mis-scoped variants) and we must reach the same result and
-//! reason; and our validation of WordPress's cookie must agree with its own.
+//! reason; and our validation of WordPress's cookie must agree with its own. Schemes are the
+//! three cookie schemes and, one case in four, another name (`nonce`, `''`, a plugin's),
+//! keyed through `wp_salt()`'s rules with a `SECRET_KEY`.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
 use core::fmt::Write as _;
 use std::path::Path;
 
-use wp_cookie::{Compat, CookieKey, Error, Options, Scheme, User, UserStore, Verifier, validate};
+use wp_cookie::{Compat, CookieKey, Error, Options, User, UserStore, Verifier, validate};
+use wp_hash::SaltSource;
 use wp_testkit::oracle::{
     ALNUM, PRINTABLE, Rng, assert_agreement, hex, lines_per_case, php_wordpress,
 };
@@ -22,8 +25,33 @@ struct Case {
     user_pass: Vec<u8>,
     expiration: u64,
     token: Vec<u8>,
-    scheme: Scheme,
+    scheme: &'static str,
     checks: Vec<Check>,
+}
+
+/// The nine constants the PHP side defines: the eight salts and `SECRET_KEY`.
+const CONSTANTS: [&str; 9] = [
+    "AUTH_KEY",
+    "AUTH_SALT",
+    "SECURE_AUTH_KEY",
+    "SECURE_AUTH_SALT",
+    "LOGGED_IN_KEY",
+    "LOGGED_IN_SALT",
+    "NONCE_KEY",
+    "NONCE_SALT",
+    "SECRET_KEY",
+];
+
+struct Constants<'a>(&'a [Vec<u8>]);
+
+impl SaltSource for Constants<'_> {
+    fn constant(&self, name: &str) -> Option<&[u8]> {
+        let i = CONSTANTS.iter().position(|c| *c == name)?;
+        self.0.get(i).map(Vec::as_slice)
+    }
+    fn site_option(&self, _: &str) -> Option<&[u8]> {
+        None
+    }
 }
 
 struct Check {
@@ -86,7 +114,11 @@ fn cookie_with(fields: [&[u8]; 4]) -> Vec<u8> {
 }
 
 fn random_case(rng: &mut Rng, id: u64) -> Case {
-    let scheme = *rng.pick(&[Scheme::Auth, Scheme::SecureAuth, Scheme::LoggedIn]);
+    let scheme = if rng.one_in(4) {
+        *rng.pick(&["nonce", "", "my_plugin", "recovery_mode", "AUTH", "auth "])
+    } else {
+        *rng.pick(&["auth", "secure_auth", "logged_in"])
+    };
     let now = rng.range(1_000_000_000, 2_000_000_000);
     let expiration = now + rng.range(0, 14 * 86_400);
     let token = if rng.one_in(4) {
@@ -207,16 +239,11 @@ fn php_wordpress_agrees() {
     let mut failures = Vec::new();
     let mut reasons = std::collections::BTreeMap::<String, usize>::new();
     for _ in 0..BATCHES {
-        let salts: Vec<Vec<u8>> = (0..8)
+        let salts: Vec<Vec<u8>> = (0..CONSTANTS.len() as u8)
             .map(|i| [rng.string_from(PRINTABLE, 60), vec![b'0' + i]].concat())
             .collect();
-        let key_for = |scheme: Scheme| {
-            let i = match scheme {
-                Scheme::Auth => 0,
-                Scheme::SecureAuth => 2,
-                Scheme::LoggedIn => 4,
-            };
-            CookieKey::new(scheme, &salts[i], &salts[i + 1])
+        let key_for = |scheme: &str| {
+            CookieKey::from_source_named(scheme.as_bytes(), &Constants(&salts)).unwrap()
         };
         let mut cases = Vec::new();
         for n in 0..CASES_PER_BATCH {
@@ -258,7 +285,7 @@ fn php_wordpress_agrees() {
                 hex(&c.user_pass),
                 c.expiration,
                 hex(&c.token),
-                c.scheme.name(),
+                c.scheme,
                 checks.join(",")
             )
             .unwrap();
@@ -308,7 +335,7 @@ fn php_wordpress_agrees() {
                     "login {:?} user_pass {:?} scheme {} exp {}: {}",
                     String::from_utf8_lossy(&case.login),
                     String::from_utf8_lossy(&case.user_pass),
-                    case.scheme.name(),
+                    case.scheme,
                     case.expiration,
                     problems.join("; ")
                 ));

@@ -3,8 +3,8 @@
 // wp_generate_auth_cookie() and wp_validate_auth_cookie() (pluggable.php) with the real
 // WP_Session_Tokens / WP_User_Meta_Session_Tokens classes; only storage and the request are
 // supplied here: the one user, the session_tokens user meta, the clock (uopz), the request
-// method and wp_doing_ajax(). Input on stdin: a first line with the eight salt constants
-// (hex, tab-separated, in the order below), then one case per line:
+// method and wp_doing_ajax(). Input on stdin: a first line with the eight salt constants and
+// SECRET_KEY (hex, tab-separated, in the order below), then one case per line:
 //   user_id login(hex) user_pass(hex) expiration token(hex) scheme checks
 // where checks is a comma-separated list of cookie(hex):time:method:ajax(0|1):session, and
 // session is the stored session's expiration or "-" for none. Output, one line per case:
@@ -16,7 +16,7 @@ define('HOUR_IN_SECONDS', 3600);
 $in = fopen('php://stdin', 'r');
 $salts = explode("\t", rtrim(fgets($in), "\n"));
 $names = ['AUTH_KEY', 'AUTH_SALT', 'SECURE_AUTH_KEY', 'SECURE_AUTH_SALT',
-          'LOGGED_IN_KEY', 'LOGGED_IN_SALT', 'NONCE_KEY', 'NONCE_SALT'];
+          'LOGGED_IN_KEY', 'LOGGED_IN_SALT', 'NONCE_KEY', 'NONCE_SALT', 'SECRET_KEY'];
 foreach ($names as $i => $name) {
     define($name, hex2bin($salts[$i]));
 }
