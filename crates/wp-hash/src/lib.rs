@@ -29,7 +29,8 @@ pub enum Error {
     /// The `$algo` name is not one of PHP's `hash_hmac_algos()`; WordPress 6.8 throws
     /// `InvalidArgumentException` and produces no hash.
     UnknownAlgo,
-    /// PHP knows this `$algo` but this crate does not implement it.
+    /// PHP would accept this `$algo`, but this build does not implement it (the `php-algos`
+    /// feature adds most; Snefru, HAVAL and some Tiger variants have no implementation).
     UnsupportedAlgo,
     /// A salt half WordPress would have generated at random and stored as a site option: no
     /// constant and no site option holds a usable value, so the caller must supply it.
@@ -40,7 +41,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::UnknownAlgo => "hash algorithm is not known to php's hash_hmac",
-            Self::UnsupportedAlgo => "hash algorithm is not supported by this crate",
+            Self::UnsupportedAlgo => {
+                "hash algorithm is accepted by php but not implemented in this build"
+            }
             Self::MissingSalt => "no usable salt constant or site option",
         })
     }
@@ -148,6 +151,11 @@ impl fmt::Debug for WpHasher {
 }
 
 /// The `$algo` argument WordPress 6.8 added to `wp_hash()`. All core callers use MD5.
+///
+/// MD5, SHA-1 and the SHA-2 family are always available; the rest of PHP's
+/// `hash_hmac_algos()` that RustCrypto implements comes with the `php-algos` feature.
+/// Snefru, HAVAL, the 4-pass Tiger and Tiger truncated to 128/160 bits have no maintained
+/// implementation: [`Error::UnsupportedAlgo`].
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Algo {
@@ -156,13 +164,101 @@ pub enum Algo {
     Md5,
     /// `sha1`
     Sha1,
+    /// `sha224`
+    Sha224,
     /// `sha256`
     Sha256,
     /// `sha384`
     Sha384,
+    /// `sha512/224`
+    Sha512_224,
+    /// `sha512/256`
+    Sha512_256,
     /// `sha512`
     Sha512,
+    /// `md2`
+    #[cfg(feature = "php-algos")]
+    Md2,
+    /// `md4`
+    #[cfg(feature = "php-algos")]
+    Md4,
+    /// `sha3-224`
+    #[cfg(feature = "php-algos")]
+    Sha3_224,
+    /// `sha3-256`
+    #[cfg(feature = "php-algos")]
+    Sha3_256,
+    /// `sha3-384`
+    #[cfg(feature = "php-algos")]
+    Sha3_384,
+    /// `sha3-512`
+    #[cfg(feature = "php-algos")]
+    Sha3_512,
+    /// `ripemd128`
+    #[cfg(feature = "php-algos")]
+    Ripemd128,
+    /// `ripemd160`
+    #[cfg(feature = "php-algos")]
+    Ripemd160,
+    /// `ripemd256`
+    #[cfg(feature = "php-algos")]
+    Ripemd256,
+    /// `ripemd320`
+    #[cfg(feature = "php-algos")]
+    Ripemd320,
+    /// `whirlpool`
+    #[cfg(feature = "php-algos")]
+    Whirlpool,
+    /// `tiger192,3`
+    #[cfg(feature = "php-algos")]
+    Tiger192_3,
+    /// `gost` (GOST R 34.11-94, test parameters)
+    #[cfg(feature = "php-algos")]
+    Gost,
+    /// `gost-crypto` (GOST R 34.11-94, CryptoPro parameters)
+    #[cfg(feature = "php-algos")]
+    GostCrypto,
 }
+
+/// Each [`Algo`] with its PHP name.
+const ALGOS: &[(Algo, &str)] = &[
+    (Algo::Md5, "md5"),
+    (Algo::Sha1, "sha1"),
+    (Algo::Sha224, "sha224"),
+    (Algo::Sha256, "sha256"),
+    (Algo::Sha384, "sha384"),
+    (Algo::Sha512_224, "sha512/224"),
+    (Algo::Sha512_256, "sha512/256"),
+    (Algo::Sha512, "sha512"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Md2, "md2"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Md4, "md4"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Sha3_224, "sha3-224"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Sha3_256, "sha3-256"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Sha3_384, "sha3-384"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Sha3_512, "sha3-512"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Ripemd128, "ripemd128"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Ripemd160, "ripemd160"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Ripemd256, "ripemd256"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Ripemd320, "ripemd320"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Whirlpool, "whirlpool"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Tiger192_3, "tiger192,3"),
+    #[cfg(feature = "php-algos")]
+    (Algo::Gost, "gost"),
+    #[cfg(feature = "php-algos")]
+    (Algo::GostCrypto, "gost-crypto"),
+];
 
 /// PHP 8.2's `hash_hmac_algos()`: names PHP accepts, so a name outside this list is
 /// [`Error::UnknownAlgo`] and a name inside it that [`Algo`] lacks is [`Error::UnsupportedAlgo`].
@@ -214,35 +310,60 @@ const PHP_HMAC_ALGOS: &[&str] = &[
 ];
 
 impl Algo {
-    /// Looks up a PHP algorithm name exactly as `wp_hash()` does: case-sensitive.
+    /// Looks up `$algo` exactly as WordPress 6.8's `wp_hash()` does: it must be a member of
+    /// `hash_hmac_algos()` under PHP's strict `in_array()`, so the name is case-sensitive.
     ///
     /// # Errors
-    /// [`Error::UnknownAlgo`] for a name PHP's `hash_hmac` rejects (`SHA256`, `crc32b`, ...);
-    /// [`Error::UnsupportedAlgo`] for one PHP accepts but this crate does not implement.
+    /// [`Error::UnknownAlgo`] for a name WordPress rejects (`SHA256`, `crc32b`, ...);
+    /// [`Error::UnsupportedAlgo`] for one PHP accepts but this build does not implement (the
+    /// `php-algos` feature adds most).
     pub fn from_php_name(name: &[u8]) -> Result<Self, Error> {
-        Ok(match name {
-            b"md5" => Self::Md5,
-            b"sha1" => Self::Sha1,
-            b"sha256" => Self::Sha256,
-            b"sha384" => Self::Sha384,
-            b"sha512" => Self::Sha512,
-            _ if PHP_HMAC_ALGOS.iter().any(|a| a.as_bytes() == name) => {
-                return Err(Error::UnsupportedAlgo);
-            }
-            _ => return Err(Error::UnknownAlgo),
+        if let Some(&(algo, _)) = ALGOS.iter().find(|(_, n)| n.as_bytes() == name) {
+            return Ok(algo);
+        }
+        Err(if PHP_HMAC_ALGOS.iter().any(|a| a.as_bytes() == name) {
+            Error::UnsupportedAlgo
+        } else {
+            Error::UnknownAlgo
         })
+    }
+
+    /// Looks up a name as PHP's own `hash_hmac()` does (case-insensitively: `SHA256` is
+    /// `sha256`), for callers that reproduce `hash_hmac()` rather than `wp_hash()`.
+    ///
+    /// # Errors
+    /// As [`Algo::from_php_name`].
+    pub fn from_hash_hmac_name(name: &[u8]) -> Result<Self, Error> {
+        if let Some(&(algo, _)) = ALGOS
+            .iter()
+            .find(|(_, n)| n.as_bytes().eq_ignore_ascii_case(name))
+        {
+            return Ok(algo);
+        }
+        Err(
+            if PHP_HMAC_ALGOS
+                .iter()
+                .any(|a| a.as_bytes().eq_ignore_ascii_case(name))
+            {
+                Error::UnsupportedAlgo
+            } else {
+                Error::UnknownAlgo
+            },
+        )
     }
 
     /// The PHP name.
     #[must_use]
-    pub const fn php_name(self) -> &'static str {
-        match self {
-            Self::Md5 => "md5",
-            Self::Sha1 => "sha1",
-            Self::Sha256 => "sha256",
-            Self::Sha384 => "sha384",
-            Self::Sha512 => "sha512",
-        }
+    pub fn php_name(self) -> &'static str {
+        ALGOS
+            .iter()
+            .find(|(a, _)| *a == self)
+            .map_or("md5", |&(_, n)| n)
+    }
+
+    /// Every algorithm this build implements.
+    pub fn all() -> impl Iterator<Item = Self> {
+        ALGOS.iter().map(|&(a, _)| a)
     }
 }
 
@@ -263,14 +384,45 @@ pub fn wp_hash_with(algo: Algo, salt: &Salt<'_>, data: &[u8]) -> HexDigest {
     match algo {
         Algo::Md5 => run::<md5::Md5>(salt, data),
         Algo::Sha1 => run::<sha1::Sha1>(salt, data),
+        Algo::Sha224 => run::<sha2::Sha224>(salt, data),
         Algo::Sha256 => run::<sha2::Sha256>(salt, data),
         Algo::Sha384 => run::<sha2::Sha384>(salt, data),
+        Algo::Sha512_224 => run::<sha2::Sha512_224>(salt, data),
+        Algo::Sha512_256 => run::<sha2::Sha512_256>(salt, data),
         Algo::Sha512 => run::<sha2::Sha512>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Md2 => run::<md2::Md2>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Md4 => run::<md4::Md4>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Sha3_224 => run::<sha3::Sha3_224>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Sha3_256 => run::<sha3::Sha3_256>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Sha3_384 => run::<sha3::Sha3_384>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Sha3_512 => run::<sha3::Sha3_512>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Ripemd128 => run::<ripemd::Ripemd128>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Ripemd160 => run::<ripemd::Ripemd160>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Ripemd256 => run::<ripemd::Ripemd256>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Ripemd320 => run::<ripemd::Ripemd320>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Whirlpool => run::<whirlpool::Whirlpool>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Tiger192_3 => run::<tiger::Tiger>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::Gost => run::<gost94::Gost94Test>(salt, data),
+        #[cfg(feature = "php-algos")]
+        Algo::GostCrypto => run::<gost94::Gost94CryptoPro>(salt, data),
     }
 }
 
-/// The largest block size among the supported hashes (SHA-384/512).
-const MAX_BLOCK: usize = 128;
+/// The largest block size among the supported hashes (SHA3-224's rate).
+const MAX_BLOCK: usize = 144;
 
 /// HMAC keyed with `a . b` without joining them in memory: a key no longer than the block is
 /// copied into a stack buffer; a longer one is replaced by its digest, exactly as RFC 2104
@@ -329,13 +481,27 @@ mod tests {
     }
 
     #[test]
-    fn algo_names_are_case_sensitive() {
+    fn algo_names_are_case_sensitive_for_wp_hash_and_not_for_hash_hmac() {
         assert_eq!(Algo::from_php_name(b"sha256"), Ok(Algo::Sha256));
         assert_eq!(Algo::from_php_name(b"SHA256"), Err(Error::UnknownAlgo));
+        assert_eq!(Algo::from_hash_hmac_name(b"SHA256"), Ok(Algo::Sha256));
         assert_eq!(Algo::from_php_name(b"crc32b"), Err(Error::UnknownAlgo));
         assert_eq!(
-            Algo::from_php_name(b"whirlpool"),
+            Algo::from_hash_hmac_name(b"crc32b"),
+            Err(Error::UnknownAlgo)
+        );
+        assert_eq!(Algo::from_php_name(b"fnv1a64"), Err(Error::UnknownAlgo));
+        assert_eq!(Algo::from_php_name(b"snefru"), Err(Error::UnsupportedAlgo));
+        assert_eq!(
+            Algo::from_hash_hmac_name(b"HAVAL128,3"),
             Err(Error::UnsupportedAlgo)
         );
+        assert_eq!(
+            Algo::from_php_name(b"whirlpool").is_ok(),
+            cfg!(feature = "php-algos")
+        );
+        for a in Algo::all() {
+            assert_eq!(Algo::from_php_name(a.php_name().as_bytes()), Ok(a));
+        }
     }
 }
