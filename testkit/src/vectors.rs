@@ -50,6 +50,14 @@ pub struct Report {
     pub passed: usize,
     /// Failing cases: (case id, what differed).
     pub failed: Vec<(String, String)>,
+    /// Passed cases where the crate departs from a peer on purpose: (case id, the reason).
+    /// Such a case passes only when everything else in it matched.
+    pub divergences: Vec<(String, String)>,
+}
+
+std::thread_local! {
+    /// Deliberate divergences recorded by the case being checked.
+    static DIVERGENCES: core::cell::RefCell<Vec<String>> = const { core::cell::RefCell::new(Vec::new()) };
 }
 
 impl Report {
@@ -92,8 +100,15 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
             .get("id")
             .and_then(Value::as_str)
             .map_or_else(|| format!("#{i}"), str::to_owned);
-        match check(case) {
-            Ok(()) => report.passed += 1,
+        let result = check(case);
+        let noted = DIVERGENCES.with(|d| core::mem::take(&mut *d.borrow_mut()));
+        match result {
+            Ok(()) => {
+                report.passed += 1;
+                report
+                    .divergences
+                    .extend(noted.into_iter().map(|why| (id.clone(), why)));
+            }
             Err(why) => report.failed.push((id, why)),
         }
     }
@@ -125,6 +140,13 @@ impl Diff {
         if want != got {
             let _ = write!(self.text, "{field}: want {want:?}, got {got:?}; ");
         }
+    }
+
+    /// Records that the crate departs from a peer here on purpose (`why`): the case still
+    /// passes only if every other comparison matches.
+    pub(crate) fn diverge(&mut self, field: &str, why: &str) {
+        self.checked.insert(field.to_owned());
+        DIVERGENCES.with(|d| d.borrow_mut().push(format!("{field}: {why}")));
     }
 
     /// Records a failure that is not a comparison.

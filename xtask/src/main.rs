@@ -357,6 +357,9 @@ fn run_vector_files(files: &[PathBuf]) -> (usize, usize) {
                 for (id, why) in &report.failed {
                     println!("  FAIL {id}: {why}");
                 }
+                for (id, why) in &report.divergences {
+                    println!("  deliberate divergence {id}: {why}");
+                }
                 passed += report.passed;
                 failed += report.failed.len();
             }

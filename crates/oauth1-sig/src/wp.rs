@@ -38,7 +38,6 @@ use subtle::ConstantTimeEq;
 
 use crate::encode::{encode_to, hex_val, int_text};
 use crate::signature::{Method, Request};
-use crate::url::is_form;
 
 /// What PHP and the plugin would do, but this module does not reproduce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -1222,14 +1221,7 @@ fn read<'a>(
             .map_or(q, |p| q.get(..p).unwrap_or_default())
     };
     let get_vars = php_vars(query, &mut entries, &mut arena)?;
-    let is_post = req.method == b"POST";
-    let post_vars: &'a [Entry<'a>] = match req.content_type {
-        Some(ct) if is_post && is_form(ct) => php_vars(req.body, &mut entries, &mut arena)?,
-        Some(ct) if is_post && is_multipart(ct) => {
-            multipart_vars(ct, req.body, &mut entries, &mut arena)?
-        }
-        _ => &[],
-    };
+    let post_vars: &'a [Entry<'a>] = post_vars_in(req, &mut entries, &mut arena)?;
     // get_parameters(): array_merge($_GET, $_POST), then the header's pairs on top.
     let mut first = Map::take(&mut entries);
     first.merge([get_vars, post_vars])?;
@@ -1325,11 +1317,48 @@ fn read<'a>(
     Ok((Ok(signed), oauth))
 }
 
-fn is_multipart(ct: &[u8]) -> bool {
-    ct.len() >= 19
-        && ct
-            .get(..19)
-            .is_some_and(|p| p.eq_ignore_ascii_case(b"multipart/form-data"))
+/// The media type PHP's SAPI looks up a body's reader by: the `Content-Type` value up to its
+/// first `;`, `,` or space, compared without case.
+fn php_media_type(content_type: &[u8]) -> &[u8] {
+    let end = content_type
+        .iter()
+        .position(|&b| matches!(b, b';' | b',' | b' '))
+        .unwrap_or(content_type.len());
+    content_type.get(..end).unwrap_or_default()
+}
+
+/// PHP's `$_POST` for a request: filled only when the method is exactly `POST` (PHP compares
+/// it case-sensitively) and the body is a form (`application/x-www-form-urlencoded`, read as
+/// [`parse_str`]) or `multipart/form-data` (read as [`parse_multipart`]); empty for any other
+/// method or content type, or without one. What `wp::parse` reads as the body's parameters.
+///
+/// # Errors
+/// [`WpError::Capacity`], [`WpError::Unsupported`].
+pub fn post_vars<'a>(
+    req: &Request<'_>,
+    entries: &'a mut [Entry<'a>],
+    bytes: &'a mut [u8],
+) -> Result<&'a [Entry<'a>], WpError> {
+    let mut entries = entries;
+    post_vars_in(req, &mut entries, &mut Arena { rest: bytes })
+}
+
+fn post_vars_in<'a>(
+    req: &Request<'_>,
+    entries: &mut &'a mut [Entry<'a>],
+    arena: &mut Arena<'a>,
+) -> Result<&'a [Entry<'a>], WpError> {
+    let Some(ct) = req.content_type.filter(|_| req.method == b"POST") else {
+        return Ok(&[]);
+    };
+    let media = php_media_type(ct);
+    if media.eq_ignore_ascii_case(b"application/x-www-form-urlencoded") {
+        php_vars(req.body, entries, arena)
+    } else if media.eq_ignore_ascii_case(b"multipart/form-data") {
+        multipart_vars(ct, req.body, entries, arena)
+    } else {
+        Ok(&[])
+    }
 }
 
 /// `rawurldecode` as an iterator.
@@ -1749,6 +1778,44 @@ mod tests {
                 .map(|e| (e.key, e.path, e.value))
                 .collect();
             assert_eq!(ours, want, "{a:?} + {b:?}");
+        }
+    }
+
+    #[test]
+    fn post_vars_only_for_post_exactly_with_a_form_or_multipart_type() {
+        let vars = |method: &[u8], ct: Option<&[u8]>| {
+            let req = Request {
+                method,
+                url: b"http://example.com/",
+                authorization: None,
+                content_type: ct,
+                body: b"a=%FF",
+            };
+            let (mut e, mut b) = ([Entry::EMPTY; 4], [0u8; 64]);
+            post_vars(&req, &mut e, &mut b).map(|v| {
+                v.iter()
+                    .map(|e| e.value.to_vec())
+                    .collect::<std::vec::Vec<_>>()
+            })
+        };
+        let form: &[u8] = b"application/x-www-form-urlencoded";
+        assert_eq!(vars(b"POST", Some(form)), Ok(std::vec![std::vec![0xff]]));
+        assert_eq!(
+            vars(b"POST", Some(b"APPLICATION/x-www-form-urlencoded,x")).map(|v| v.len()),
+            Ok(1)
+        );
+        for (method, ct) in [
+            (&b"post"[..], Some(form)),
+            (b"PUT", Some(form)),
+            (b"POST", None),
+            (b"POST", Some(b"application/x-www-form-urlencodedx")),
+            (b"POST", Some(b" application/x-www-form-urlencoded")),
+        ] {
+            assert_eq!(
+                vars(method, ct).map(|v| v.len()),
+                Ok(0),
+                "{method:?} {ct:?}"
+            );
         }
     }
 

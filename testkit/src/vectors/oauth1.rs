@@ -442,13 +442,27 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             }
             if let Some(w) = wp_column(case) {
                 // Without a token secret the plugin's request-token step: no token required.
-                let seen: Vec<String> = p
+                let seen: Vec<(String, String)> = p
                     .and_then(|p| p.get("seen_nonces"))
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .filter_map(|n| n.get("nonce").and_then(Value::as_str).map(str::to_owned))
+                    .filter_map(|n| {
+                        let ts = n.get("timestamp").map(|t| match t {
+                            Value::String(s) => s.clone(),
+                            other => other.to_string(),
+                        });
+                        Some((ts.unwrap_or_default(), n.get("nonce")?.as_str()?.to_owned()))
+                    })
                     .collect();
+                // The plugin keeps one nonce per timestamp (the last one stored): an earlier
+                // nonce under the same timestamp is forgotten, and its replay accepted.
+                let mut plugin_kept: Vec<&(String, String)> = Vec::new();
+                for s in &seen {
+                    plugin_kept.retain(|k| k.0 != s.0);
+                    plugin_kept.push(s);
+                }
+                let mut forgotten_replay = false;
                 let got = wp_parse(&req, w, Some(ts.is_some()), |r| {
                     let (result, base) = match r {
                         Ok(Some(s)) => {
@@ -456,7 +470,9 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                                 .verify(&cs, ts.as_deref().unwrap_or_default(), now, 900)
                                 .and_then(|()| {
                                     let (nonce, _) = s.nonce();
-                                    if seen.iter().any(|n| n.as_bytes() == nonce) {
+                                    let used = |(_, n): &(String, String)| n.as_bytes() == nonce;
+                                    if seen.iter().any(used) {
+                                        forgotten_replay = !plugin_kept.iter().any(|k| used(k));
                                         Err(wp::WpError::NonceAlreadyUsed)
                                     } else {
                                         Ok(())
@@ -476,9 +492,21 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                         "base_string": base,
                     })
                 });
+                let plugin_accepts = w.get("valid") == Some(&Value::Bool(true));
                 for k in ["valid", "error", "base_string"] {
-                    if w.get(k).is_some() {
-                        diff.eq(&format!("oracles.wp_oauth1.{k}"), w.get(k), got.get(k));
+                    let field = format!("oracles.wp_oauth1.{k}");
+                    if w.get(k).is_none() {
+                        continue;
+                    }
+                    if forgotten_replay && plugin_accepts && matches!(k, "valid" | "error") {
+                        // Our refusal stands: the request verified in every other respect.
+                        diff.diverge(
+                            &field,
+                            "the plugin keeps one nonce per timestamp and accepts this replay; \
+                             wp mode refuses it (json_oauth1_nonce_already_used)",
+                        );
+                    } else {
+                        diff.eq(&field, w.get(k), got.get(k));
                     }
                 }
             }
@@ -486,4 +514,74 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
         other => return Err(format!("unknown case kind {other:?}")),
     }
     diff.finish(expected)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    /// The shared `policy-nonce-reused` case, its plugin column and seen nonces replaced.
+    fn case(seen: Value, plugin: Value) -> String {
+        let mut case = json!({
+            "id": "replay",
+            "kind": "verify",
+            "input": {
+                "request": {
+                    "method": "GET",
+                    "url": "http://photos.example.net/photos?file=vacation.jpg&size=original",
+                    "headers": {"Authorization": "OAuth realm=\"Photos\", oauth_consumer_key=\"dpf43f3p2l4k3l03\", oauth_token=\"nnch734d00sl2jdk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"1700000000\", oauth_nonce=\"kllo9940pd9333jh\", oauth_signature=\"CnxtQS4vXVuw6cIgYpYGIawXC7Q%3D\""}
+                },
+                "consumer_secret": "kd94hf93k423kf44",
+                "token_secret": "pfkkdhi9sl3r4s00",
+                "policy": {"now": 1_700_000_000_u64, "timestamp_window": 600, "seen_nonces": seen}
+            },
+            "expected": {"valid": false, "error": "nonce_reused"},
+            "oracles": {"wp_oauth1": {"env": {"home": "http://photos.example.net", "is_ssl": false}}}
+        });
+        for (k, v) in plugin.as_object().unwrap() {
+            case["oracles"]["wp_oauth1"][k] = v.clone();
+        }
+        json!({"cases": [case]}).to_string()
+    }
+
+    fn seen(nonces: &[&str]) -> Value {
+        nonces
+            .iter()
+            .map(|n| json!({"consumer_key": "dpf43f3p2l4k3l03", "token": "nnch734d00sl2jdk", "timestamp": "1700000000", "nonce": n}))
+            .collect()
+    }
+
+    #[test]
+    fn a_replay_the_plugin_forgets_is_a_deliberate_divergence_and_nothing_else() {
+        let run = |text: String| super::super::run("oauth1/signature.json", &text).unwrap();
+        // Another nonce stored later under the same timestamp: the plugin accepts the replay.
+        let r = run(case(
+            seen(&["kllo9940pd9333jh", "other"]),
+            json!({"valid": true}),
+        ));
+        assert_eq!(
+            (r.passed, r.failed.len(), r.divergences.len()),
+            (1, 0, 1),
+            "{r:?}"
+        );
+        assert!(r.divergences[0].1.contains("one nonce per timestamp"));
+        // The same, but something else differs from the plugin: it fails.
+        let r = run(case(
+            seen(&["kllo9940pd9333jh", "other"]),
+            json!({"valid": true, "base_string": "GET&wrong&"}),
+        ));
+        assert_eq!((r.passed, r.failed.len()), (0, 1), "{r:?}");
+        // A replay the plugin remembers too: claiming it accepts is a plain failure.
+        let r = run(case(seen(&["kllo9940pd9333jh"]), json!({"valid": true})));
+        assert_eq!(
+            (r.passed, r.failed.len(), r.divergences.len()),
+            (0, 1, 0),
+            "{r:?}"
+        );
+        let r = run(case(
+            seen(&["kllo9940pd9333jh"]),
+            json!({"valid": false, "error": "json_oauth1_nonce_already_used"}),
+        ));
+        assert_eq!((r.passed, r.divergences.len()), (1, 0), "{r:?}");
+    }
 }
