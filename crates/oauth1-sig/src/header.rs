@@ -423,7 +423,12 @@ pub fn parse_with<'a>(
     let Collect { buf, len, overflow } = sink;
     let seen = buf.get_mut(..len).unwrap_or_default();
     match scanned {
-        Err(stopped) => Err(repeat_before(stopped, seen)),
+        // With the buffer full, a repeat past it may come before the error: undecidable here.
+        Err(stopped) => match repeat_before(stopped, seen) {
+            HeaderError::DuplicateParam => Err(HeaderError::DuplicateParam),
+            _ if overflow => Err(HeaderError::TooManyParams),
+            e => Err(e),
+        },
         Ok(_) if overflow => Err(HeaderError::TooManyParams),
         Ok(_) if has_repeated_name(seen) => Err(HeaderError::DuplicateParam),
         Ok(h) => Ok(h),
@@ -675,6 +680,18 @@ mod tests {
         assert_eq!(
             parse_with(h.as_bytes(), &mut buf).map(|p| p.len()),
             Ok(MAX_PARAMS + 1)
+        );
+        // Past the buffer a repeat can hide before a later syntax error: the answer is that
+        // the buffer was too small, not the syntax error.
+        let late = std::format!("{h}, p0=\"again\", bad name=\"x\"");
+        assert_eq!(
+            parse_with(late.as_bytes(), &mut buf),
+            Err(HeaderError::TooManyParams)
+        );
+        let mut room = [Param::EMPTY; MAX_PARAMS + 3];
+        assert_eq!(
+            parse_with(late.as_bytes(), &mut room),
+            Err(HeaderError::DuplicateParam)
         );
     }
 }

@@ -419,6 +419,10 @@ impl<'a, 'b> Collected<'a, 'b> {
             None => {}
             Some(Err(stopped)) => match header::repeat_before(stopped, header_params) {
                 HeaderError::UnsupportedScheme | HeaderError::EmptyHeader => {}
+                // With the buffer full, a repeat past it may come before the error.
+                e if overflow && e != HeaderError::DuplicateParam => {
+                    return Err(Error::TooManyParams);
+                }
                 e => return Err(Error::MalformedHeader(e)),
             },
             Some(Ok(_)) => {
