@@ -226,6 +226,13 @@ impl Rng {
         Self { state: seed, seed }
     }
 
+    /// Seeded with `seed`: the same sequence every run (for unit tests that want a fixed
+    /// sample).
+    #[must_use]
+    pub fn new(seed: u64) -> Self {
+        Self { state: seed, seed }
+    }
+
     /// The seed this generator started from.
     #[must_use]
     pub fn seed(&self) -> u64 {

@@ -361,25 +361,6 @@ fn encode_decoded(d: Decoded<'_>, simple: bool, twice: bool, out: &mut impl Out)
     }
 }
 
-/// Header parameters go straight into the caller's buffer.
-struct HeaderSink<'a, 'b> {
-    buf: &'b mut [Param<'a>],
-    len: usize,
-    overflow: bool,
-}
-
-impl<'a> header::Sink<'a> for HeaderSink<'a, '_> {
-    fn push(&mut self, name: &'a [u8], name_escaped: bool, value: &'a [u8], value_escaped: bool) {
-        match self.buf.get_mut(self.len) {
-            Some(slot) => {
-                *slot = header::header_param(name, name_escaped, value, value_escaped);
-                self.len += 1;
-            }
-            None => self.overflow = true,
-        }
-    }
-}
-
 /// A request's parameters, collected and sorted in the caller's buffer, with its URL:
 /// everything the signature covers.
 #[derive(Debug)]
@@ -407,13 +388,10 @@ impl<'a, 'b> Collected<'a, 'b> {
         extra: &[Param<'a>],
         buf: &'b mut [Param<'a>],
     ) -> Result<Self, Error> {
-        let mut sink = HeaderSink {
-            buf,
-            len: 0,
-            overflow: false,
-        };
+        // Header parameters go straight into the caller's buffer.
+        let mut sink = header::Collect::new(buf);
         let scanned = req.authorization.map(|h| header::scan(h, &mut sink));
-        let HeaderSink { buf, len, overflow } = sink;
+        let header::Collect { buf, len, overflow } = sink;
         let header_params = buf.get_mut(..len).unwrap_or_default();
         match scanned {
             None => {}

@@ -1732,13 +1732,8 @@ mod tests {
 
     #[test]
     fn merging_by_sorting_agrees_with_one_group_at_a_time() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut rnd = move |n: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % n
-        };
+        let mut rng = wp_testkit::oracle::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut rnd = move |n: u64| rng.range(0, n - 1);
         let keys = [
             Key::Str(b"a"),
             Key::Str(b"b"),

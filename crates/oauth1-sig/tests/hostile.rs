@@ -37,6 +37,21 @@ fn assert_growth(what: &str, mut cost: impl FnMut(usize) -> Duration) {
     );
 }
 
+/// `n` distinct names of `[a-z]` only (the plugin's header pattern takes no digits):
+/// `{prefix}` and the decimal digits of 0..n spelled as letters.
+fn letter_names(n: usize, prefix: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| {
+            let letters: String = i
+                .to_string()
+                .bytes()
+                .map(|d| char::from(b'a' + (d - b'0')))
+                .collect();
+            format!("{prefix}{letters}=\"v\"")
+        })
+        .collect()
+}
+
 /// `OAuth p0="v", p1="v", …` with distinct names.
 fn header_of(n: usize) -> String {
     let params: Vec<String> = (0..n).map(|i| format!("p{i}=\"v{i}\"")).collect();
@@ -96,16 +111,7 @@ fn plugin_header_reading_grows_n_log_n() {
     };
     // Distinct oauth_* names: each one a new key of the plugin's parameter array.
     assert_growth("wp::parse_header, distinct names", |n| {
-        let names: Vec<String> = (0..n)
-            .map(|i| {
-                let suffix: String = format!("{i}")
-                    .bytes()
-                    .map(|d| char::from(b'a' + (d - b'0')))
-                    .collect();
-                format!("oauth_{suffix}=\"v\"")
-            })
-            .collect();
-        let h = format!("OAuth {}", names.join(", "));
+        let h = format!("OAuth {}", letter_names(n, "oauth_").join(", "));
         let mut entries = vec![Entry::EMPTY; n + 8];
         let mut bytes = vec![0u8; h.len()];
         let t = Instant::now();
@@ -126,19 +132,10 @@ fn plugin_header_reading_grows_n_log_n() {
     });
     // The whole plugin reading of a request with that header.
     assert_growth("wp::parse", |n| {
-        let names: Vec<String> = (0..n)
-            .map(|i| {
-                let suffix: String = format!("{i}")
-                    .bytes()
-                    .map(|d| char::from(b'a' + (d - b'0')))
-                    .collect();
-                format!("oauth_x{suffix}=\"v\"")
-            })
-            .collect();
         let h = format!(
             "OAuth oauth_consumer_key=\"ck\", oauth_signature_method=\"HMAC-SHA1\", \
              oauth_timestamp=\"1\", oauth_nonce=\"n\", oauth_signature=\"s\", {}",
-            names.join(", ")
+            letter_names(n, "oauth_x").join(", ")
         );
         let req = Request {
             method: b"GET",
