@@ -3,13 +3,16 @@
 //!
 //! The floor: HMAC-MD5 with the pad states saved costs ceil((len + 9) / 64) inner compressions
 //! plus one outer compression. The benchmark message `tick|wp_rest|1|<43-char token>` is 59
-//! bytes, so one nonce is 3 compressions and a previous-tick or failed verify is 6.
+//! bytes, so one nonce is 3 compressions and a previous-tick or failed verify is 6 (verify
+//! runs both ticks' 6 on two-lane MD5, in the time of about 3.6). `nonce/verify-many/pair`
+//! checks two requests at once (a current nonce and a forged one: 9 compressions, on four
+//! lanes).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use md5::block_api::compress;
-use wp_nonce::{Context, NonceKey, create, tick, verify};
+use wp_nonce::{Check, Context, NonceKey, create, tick, verify, verify_many};
 
 const NONCE_KEY: &[u8] = b"fake nonce key: 5R^,Qwe:aX}!sE1>~Gg$g)U]y0a=cW0s+{Bz+%Mm}h0oB]t>";
 const NONCE_SALT: &[u8] = b"fake nonce salt: 3$l@^Lwa)qP0l]Q(h`]7@3)eT[?x~K;,ke&;_@2pjx;_Yc";
@@ -81,6 +84,20 @@ fn nonce(c: &mut Criterion) {
         g.bench_function("floor", |b| b.iter(floor(compressions)));
         g.finish();
     }
+
+    let pair = [
+        Check {
+            ctx,
+            nonce: current.as_bytes(),
+        },
+        Check { ctx, nonce: &wrong },
+    ];
+    let mut g = c.benchmark_group("nonce/verify-many");
+    g.bench_function("pair", |b| {
+        b.iter(|| verify_many(black_box(&key), black_box(NOW), black_box(&pair)).count())
+    });
+    g.bench_function("floor", |b| b.iter(floor(9)));
+    g.finish();
 }
 
 criterion_group!(benches, nonce);

@@ -33,6 +33,13 @@ const TARGETS: &[(&str, f64)] = &[
     ("basic/parse", 1.5),
 ];
 
+/// Speed targets relative to another op in the same run: (op, the op it is measured against,
+/// the ratio it must stay within).
+const RELATIVE_TARGETS: &[(&str, &str, f64)] = &[
+    ("nonce/verify-previous", "nonce/verify-current", 1.3),
+    ("nonce/verify-fail", "nonce/verify-current", 1.3),
+];
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (cmd, rest) = match args.split_first() {
@@ -579,6 +586,14 @@ fn bench(args: &[String]) -> Result<(), String> {
             "floor_ns": floor,
             "ratio": ratio,
         }));
+    }
+    let ns_of = |op: &str| rows.iter().find(|(n, _, _)| n == op).map(|(_, ns, _)| *ns);
+    for (op, against, target) in RELATIVE_TARGETS {
+        if let (Some(a), Some(b)) = (ns_of(op), ns_of(against)) {
+            let r = a / b;
+            let verdict = if r <= *target { "ok" } else { "MISSED" };
+            println!("{op} / {against}: {r:.3}  (target <= {target} {verdict})");
+        }
     }
     let out_dir = root().join("target/xtask");
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;

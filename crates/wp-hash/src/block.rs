@@ -281,6 +281,13 @@ impl<H: BlockHash> HmacKey<H> {
 /// whole.
 #[inline]
 fn outer<H: BlockHash>(mut state: H::State, inner: &H::Digest) -> H::Digest {
+    H::compress(&mut state, &[outer_block::<H>(inner)]);
+    H::digest(&state)
+}
+
+/// The one block of an HMAC's outer message: the inner digest, padded.
+#[inline]
+fn outer_block<H: BlockHash>(inner: &H::Digest) -> [u8; 64] {
     let d = inner.as_ref();
     let mut block = [0u8; 64];
     if let Some(dst) = block.get_mut(..d.len()) {
@@ -292,8 +299,31 @@ fn outer<H: BlockHash>(mut state: H::State, inner: &H::Digest) -> H::Digest {
     if let Some(len) = block.last_chunk_mut::<8>() {
         *len = H::length_field((64 + d.len() as u64) * 8);
     }
-    H::compress(&mut state, &[block]);
-    H::digest(&state)
+    block
+}
+
+impl HmacKey<Md5> {
+    /// The MACs of `N` messages laid out by [`pad`] (prefix 1) under this key, computed
+    /// together on [`crate::lanes::compress`]: the blocks all messages have, then each one's
+    /// rest alone, then all outer blocks in one step. Two lanes cost about 1.2x one, four
+    /// about 1.7x.
+    #[inline]
+    #[must_use]
+    pub fn mac_padded_lanes<const N: usize>(&self, msgs: [&[[u8; 64]]; N]) -> [[u8; 16]; N] {
+        const NONE: [u8; 64] = [0; 64];
+        let mut inner = [self.inner; N];
+        let common = msgs.iter().map(|m| m.len()).min().unwrap_or(0);
+        for j in 0..common {
+            crate::lanes::compress(&mut inner, msgs.map(|m| m.get(j).unwrap_or(&NONE)));
+        }
+        for (state, m) in inner.iter_mut().zip(msgs) {
+            Md5::compress(state, m.get(common..).unwrap_or_default());
+        }
+        let blocks = inner.map(|s| outer_block::<Md5>(&Md5::digest(&s)));
+        let mut outer = [self.outer; N];
+        crate::lanes::compress(&mut outer, blocks.each_ref());
+        outer.map(|s| Md5::digest(&s))
+    }
 }
 
 /// Lays out a short message with its padding in whole blocks of `buf` before any hashing
@@ -429,6 +459,37 @@ mod tests {
                 }
                 if let Some(blocks) = pad::<Md5, 4>(&mut buf, 1, pieces) {
                     assert_eq!(md5_key.mac_padded(blocks), md5_stream.finalize(), "{n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn macs_in_lanes_equal_one_at_a_time() {
+        for klen in [0usize, 20, 64, 90] {
+            let key = HmacKey::<Md5>::new(&bytes(klen, 5), b"");
+            for n in 0..=120 {
+                // Lengths that share their block count and lengths that do not.
+                for other in [n, n + 1, (n + 60) % 150, 120 - n] {
+                    let (ma, mb) = (bytes(n, 9), bytes(other, 13));
+                    let (mut ba, mut bb) = ([[0u8; 64]; 4], [[0u8; 64]; 4]);
+                    let a = pad::<Md5, 4>(&mut ba, 1, &[&ma]).unwrap();
+                    let b = pad::<Md5, 4>(&mut bb, 1, &[&mb]).unwrap();
+                    assert_eq!(
+                        key.mac_padded_lanes([a, b]),
+                        [key.mac_padded(a), key.mac_padded(b)],
+                        "{n} and {other} bytes"
+                    );
+                    assert_eq!(
+                        key.mac_padded_lanes([b, a, a, b]),
+                        [
+                            key.mac_padded(b),
+                            key.mac_padded(a),
+                            key.mac_padded(a),
+                            key.mac_padded(b)
+                        ],
+                        "{n} and {other} bytes, four lanes"
+                    );
                 }
             }
         }

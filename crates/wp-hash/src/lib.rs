@@ -8,6 +8,7 @@ extern crate std;
 pub mod block;
 mod decimal;
 mod hex;
+pub mod lanes;
 mod password;
 mod salt;
 

@@ -9,6 +9,7 @@ pub mod rest;
 use core::{fmt, num::NonZeroU64};
 
 use subtle::ConstantTimeEq;
+use wp_hash::block::{Md5, pad};
 use wp_hash::{Decimal, Salt, WpHashKey, hex_into};
 
 /// WordPress's `DAY_IN_SECONDS`, the default nonce lifetime.
@@ -202,9 +203,61 @@ impl NonceKey {
         message(tick, ctx, |part| {
             h.update(part);
         });
-        let [.., b10, b11, b12, b13, b14, _] = h.finalize();
-        [b10, b11, b12, b13, b14]
+        tail(h.finalize())
     }
+}
+
+/// The pieces of the message `tick|action|uid|token`.
+fn pieces<'m>(tick: &'m [u8], action: &'m [u8], uid: &'m [u8], token: &'m [u8]) -> [&'m [u8]; 7] {
+    [tick, b"|", action, b"|", uid, b"|", token]
+}
+
+/// Stack room for the messages of one context at two ticks: two blocks each hold a message of
+/// up to 119 bytes (a 43-character session token and an action of ordinary length).
+type Layout = [[[u8; 64]; 2]; 2];
+
+impl NonceKey {
+    /// The messages of `ctx` at two ticks laid out for the lanes, or `None` when one is too
+    /// long for its two blocks.
+    #[inline]
+    fn layout<'b>(
+        ticks: [i64; 2],
+        ctx: &Context<'_>,
+        room: &'b mut Layout,
+    ) -> Option<[&'b [[u8; 64]]; 2]> {
+        let int_action = match ctx.action {
+            Action::Int(i) => Some(Decimal::signed(i)),
+            Action::Bytes(_) => None,
+        };
+        let action = match (ctx.action, &int_action) {
+            (Action::Bytes(a), _) => a,
+            (Action::Int(_), d) => d.as_ref().map_or(&b""[..], Decimal::as_bytes),
+        };
+        let uid = Decimal::new(ctx.uid);
+        let [t0, t1] = ticks.map(Decimal::signed);
+        let [r0, r1] = room;
+        let message = |tick| pieces(tick, action, uid.as_bytes(), ctx.token);
+        let (m0, m1) = (message(t0.as_bytes()), message(t1.as_bytes()));
+        Some([pad::<Md5, 2>(r0, 1, &m0)?, pad::<Md5, 2>(r1, 1, &m1)?])
+    }
+
+    /// The MAC tails of the same context at two ticks, computed together (two-lane MD5: the
+    /// pair costs about 1.2x one); a message too long for the layout one tick at a time.
+    #[inline]
+    fn mac_tails2(&self, ticks: [i64; 2], ctx: &Context<'_>) -> [[u8; NONCE_BYTES]; 2] {
+        let mut room = [[[0u8; 64]; 2]; 2];
+        match Self::layout(ticks, ctx, &mut room) {
+            Some(msgs) => self.0.hmac().mac_padded_lanes(msgs).map(tail),
+            None => ticks.map(|t| self.mac_tail(t, ctx)),
+        }
+    }
+}
+
+/// The five MAC bytes a nonce shows: hex characters 20..30 are bytes 10..15.
+#[inline]
+fn tail(mac: [u8; 16]) -> [u8; NONCE_BYTES] {
+    let [.., b10, b11, b12, b13, b14, _] = mac;
+    [b10, b11, b12, b13, b14]
 }
 
 /// Streams the message a nonce is the MAC of, `tick|action|uid|token`, to `sink` in pieces.
@@ -342,20 +395,85 @@ fn decode(nonce: &[u8]) -> Result<[u8; NONCE_BYTES], Error> {
 /// `wp_verify_nonce()` at time `now`: [`Age::Current`] (WordPress's `1`), [`Age::Previous`]
 /// (`2`), or an error (`false`).
 ///
-/// The previous tick is computed only when the current one does not match; which tick matched
-/// is public, the comparison itself runs in constant time.
+/// Both ticks are computed together, on two-lane MD5, so a forged or stale nonce costs what a
+/// valid one does; which tick matched is public, each comparison runs in constant time.
 ///
 /// # Errors
 /// A format error from [`check_format`], or [`Error::Invalid`].
 pub fn verify(key: &NonceKey, now: u64, ctx: &Context<'_>, nonce: &[u8]) -> Result<Age, Error> {
     let candidate = decode(nonce)?;
     let i = tick(now, ctx.life);
-    if ct_eq5(&key.mac_tail(i, ctx), &candidate) {
+    decide(key.mac_tails2([i, i.saturating_sub(1)], ctx), &candidate)
+}
+
+/// The answer for a nonce's bytes given the MAC tails of the current and the previous tick.
+#[inline]
+fn decide(
+    [current, previous]: [[u8; NONCE_BYTES]; 2],
+    candidate: &[u8; NONCE_BYTES],
+) -> Result<Age, Error> {
+    if ct_eq5(&current, candidate) {
         Ok(Age::Current)
-    } else if ct_eq5(&key.mac_tail(i.saturating_sub(1), ctx), &candidate) {
+    } else if ct_eq5(&previous, candidate) {
         Ok(Age::Previous)
     } else {
         Err(Error::Invalid)
+    }
+}
+
+/// One nonce to check with [`verify_many`]: everything [`verify`] takes but the key and time.
+#[derive(Clone, Copy)]
+pub struct Check<'a> {
+    /// What the nonce is bound to.
+    pub ctx: Context<'a>,
+    /// The nonce sent.
+    pub nonce: &'a [u8],
+}
+
+impl fmt::Debug for Check<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Check([redacted])")
+    }
+}
+
+/// [`verify`] for many independent requests: two requests' four ticks share one four-lane MD5
+/// run (four MACs for about 1.7x the time of one), so a core checks about twice as many
+/// nonces per second as with [`verify`] one at a time. Yields each check's answer, in order;
+/// a request whose nonce is malformed, or whose message is too long for the lanes, is
+/// answered by [`verify`] on its own.
+pub fn verify_many<'a>(
+    key: &'a NonceKey,
+    now: u64,
+    checks: &'a [Check<'a>],
+) -> impl Iterator<Item = Result<Age, Error>> + 'a {
+    checks
+        .chunks(2)
+        .flat_map(move |pair| match pair {
+            [a, b] => verify_pair(key, now, a, b).map(Some),
+            [a] => [Some(verify(key, now, &a.ctx, a.nonce)), None],
+            _ => [None, None],
+        })
+        .flatten()
+}
+
+/// Two checks on four lanes.
+fn verify_pair(key: &NonceKey, now: u64, a: &Check<'_>, b: &Check<'_>) -> [Result<Age, Error>; 2] {
+    let (ta, tb) = (tick(now, a.ctx.life), tick(now, b.ctx.life));
+    let (mut ra, mut rb) = ([[[0u8; 64]; 2]; 2], [[[0u8; 64]; 2]; 2]);
+    match (
+        decode(a.nonce),
+        decode(b.nonce),
+        NonceKey::layout([ta, ta.saturating_sub(1)], &a.ctx, &mut ra),
+        NonceKey::layout([tb, tb.saturating_sub(1)], &b.ctx, &mut rb),
+    ) {
+        (Ok(na), Ok(nb), Some([a0, a1]), Some([b0, b1])) => {
+            let [x0, x1, y0, y1] = key.0.hmac().mac_padded_lanes([a0, a1, b0, b1]).map(tail);
+            [decide([x0, x1], &na), decide([y0, y1], &nb)]
+        }
+        _ => [
+            verify(key, now, &a.ctx, a.nonce),
+            verify(key, now, &b.ctx, b.nonce),
+        ],
     }
 }
 
@@ -383,6 +501,88 @@ mod tests {
         assert_eq!(tick(4, three), 3);
         assert_eq!(tick(u64::MAX, Lifetime::new(1).unwrap()), i64::MAX);
         assert!(Lifetime::new(0).is_none());
+    }
+
+    #[test]
+    fn both_ticks_at_once_agree_with_one_at_a_time() {
+        let key = NonceKey::new(b"k", b"s");
+        let token: std::vec::Vec<u8> = (0..300u32).map(|i| (i * 7) as u8).collect();
+        // Tick 100,000 (previous 99,999: one digit fewer), 10 / 9, an ordinary one, 1 / 0.
+        for now in [4_320_000_000, 432_000, 1_700_000_000, 43_200] {
+            for len in [0usize, 1, 43, 55, 119, 183, 200, 247, 248, 300] {
+                for action in [
+                    Action::Bytes(b"wp_rest"),
+                    Action::Int(-1),
+                    Action::Bytes(b""),
+                ] {
+                    let ctx = Context {
+                        action,
+                        uid: 7,
+                        token: &token[..len],
+                        life: Lifetime::DAY,
+                    };
+                    let i = tick(now, ctx.life);
+                    let [cur, prev] = key.mac_tails2([i, i - 1], &ctx);
+                    assert_eq!(cur, key.mac_tail(i, &ctx), "{now} {len}");
+                    assert_eq!(prev, key.mac_tail(i - 1, &ctx), "{now} {len}");
+                    let previous = key.nonce_at_tick(i - 1, &ctx);
+                    assert_eq!(
+                        verify(&key, now, &ctx, previous.as_bytes()),
+                        Ok(Age::Previous)
+                    );
+                    let current = create(&key, now, &ctx);
+                    assert_eq!(
+                        verify(&key, now, &ctx, current.as_bytes()),
+                        Ok(Age::Current)
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn many_at_once_answer_as_one_at_a_time() {
+        let key = NonceKey::new(b"k", b"s");
+        let token: std::vec::Vec<u8> = (0..300u32).map(|i| (i * 11) as u8).collect();
+        let now = 1_700_000_000;
+        let mut nonces = std::vec::Vec::new();
+        let mut contexts = std::vec::Vec::new();
+        for (n, len) in [0usize, 43, 43, 250, 43, 7, 43].into_iter().enumerate() {
+            let life = Lifetime::new(if n == 5 { 3_600 } else { 86_400 }).unwrap();
+            contexts.push(Context::new("wp_rest", n as u64, &token[..len]).with_life(life));
+        }
+        for (n, ctx) in contexts.iter().enumerate() {
+            let nonce = match n % 4 {
+                0 => create(&key, now, ctx),
+                1 => key.nonce_at_tick(tick(now, ctx.life) - 1, ctx),
+                2 => create(&key, now - 200_000, ctx),
+                _ => Nonce(*b"ABCDEF0123"),
+            };
+            nonces.push(nonce);
+        }
+        let mut checks: std::vec::Vec<Check<'_>> = contexts
+            .iter()
+            .zip(&nonces)
+            .map(|(ctx, n)| Check {
+                ctx: *ctx,
+                nonce: n.as_bytes(),
+            })
+            .collect();
+        checks.push(Check {
+            ctx: contexts[1],
+            nonce: b"short",
+        });
+        for count in 0..=checks.len() {
+            let many: std::vec::Vec<_> = verify_many(&key, now, &checks[..count]).collect();
+            let one: std::vec::Vec<_> = checks[..count]
+                .iter()
+                .map(|c| verify(&key, now, &c.ctx, c.nonce))
+                .collect();
+            assert_eq!(many, one, "{count} checks");
+        }
+        let all: std::vec::Vec<_> = verify_many(&key, now, &checks).collect();
+        assert!(all.contains(&Ok(Age::Current)) && all.contains(&Ok(Age::Previous)));
+        assert!(all.contains(&Err(Error::Invalid)) && all.contains(&Err(Error::Length)));
     }
 
     #[test]
