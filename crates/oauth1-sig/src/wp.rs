@@ -1776,6 +1776,54 @@ mod tests {
         }
     }
 
+    /// What the plugin signs for a request, or `None` when it is not OAuth to it.
+    fn signed_by_plugin(method: &[u8], url: &[u8], auth: &[u8]) -> Option<std::string::String> {
+        let site = Site {
+            home: b"http://example.com",
+            is_ssl: false,
+        };
+        let req = Request {
+            method,
+            url,
+            authorization: Some(auth),
+            content_type: None,
+            body: b"",
+        };
+        let (mut e, mut b) = ([Entry::EMPTY; 32], [0u8; 1024]);
+        let signed = parse(&req, &site, false, &mut e, &mut b).ok()??;
+        let mut out = std::vec::Vec::new();
+        signed.write_base_string(|p| out.extend_from_slice(p));
+        Some(std::string::String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn the_plugin_s_reading_of_the_header_method_and_bytes() {
+        const PARAMS: &str = r#"oauth_consumer_key="ck", oauth_nonce="%ED%A0%80", oauth_signature_method="HMAC-SHA1", oauth_timestamp="1", oauth_signature="s""#;
+        let header = |scheme: &str| std::format!("{scheme}{PARAMS}");
+        // Only `OAuth ` exactly: any other spelling is no OAuth at all (anonymous), not an error.
+        for other in ["oauth ", "OAUTH ", "OAuth\t", "\u{feff}OAuth "] {
+            assert_eq!(
+                signed_by_plugin(b"GET", b"http://example.com/x", header(other).as_bytes()),
+                None,
+                "{other:?}"
+            );
+        }
+        let base = signed_by_plugin(
+            b"get",
+            b"http://example.com/x?q=%FF",
+            header("OAuth ").as_bytes(),
+        )
+        .unwrap();
+        // The method upper-cased; an encoded unpaired surrogate and a lone 0xFF signed byte for
+        // byte (each encoded twice in the base string).
+        assert!(
+            base.starts_with("GET&http%3A%2F%2Fexample.com%2Fx&"),
+            "{base}"
+        );
+        assert!(base.contains("oauth_nonce%3D%25ED%25A0%2580"), "{base}");
+        assert!(base.contains("q%3D%25FF"), "{base}");
+    }
+
     #[test]
     fn post_vars_only_for_post_exactly_with_a_form_or_multipart_type() {
         let vars = |method: &[u8], ct: Option<&[u8]>| {
