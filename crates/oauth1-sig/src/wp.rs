@@ -287,32 +287,24 @@ impl<'a> Map<'a> {
     /// string keys replaced in place (a whole array at once).
     fn merge(&mut self, parts: [&[Entry<'a>]; 2]) -> Result<(), WpError> {
         let mut next = 0i64;
-        let mut group = 0u64;
-        for part in parts {
-            let mut i = 0;
-            while let Some(first) = part.get(i) {
-                let n = part
-                    .get(i..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take_while(|e| e.key == first.key)
-                    .count();
-                let key = match first.key {
-                    Key::Int(_) => {
-                        next += 1;
-                        Key::Int(next - 1)
-                    }
-                    k @ Key::Str(_) => k,
-                };
-                for (j, e) in part.get(i..i + n).unwrap_or_default().iter().enumerate() {
-                    self.push(Entry {
-                        key,
-                        order: (group << 32) | j as u64,
-                        ..*e
-                    })?;
+        let groups = parts
+            .into_iter()
+            .flat_map(|part| part.chunk_by(|a, b| a.key == b.key));
+        for (group, members) in (0u64..).zip(groups) {
+            let key = match members.first().map(|e| e.key) {
+                Some(Key::Int(_)) => {
+                    next += 1;
+                    Key::Int(next - 1)
                 }
-                group += 1;
-                i += n;
+                Some(k) => k,
+                None => continue,
+            };
+            for (j, e) in (0u64..).zip(members) {
+                self.push(Entry {
+                    key,
+                    order: (group << 32) | j,
+                    ..*e
+                })?;
             }
         }
         self.len = assign_groups(self.slots.get_mut(..self.len).unwrap_or_default());
