@@ -343,11 +343,11 @@ pub(crate) struct Stopped<'a> {
     pub(crate) pending: Option<Param<'a>>,
 }
 
-/// Whether two parameters in `params` have the same (decoded) name. Sorts `params`: O(n log n)
-/// for any number of names, where looking each one up among the earlier ones would be
-/// quadratic.
+/// Whether two parameters in `params` have the same (decoded) name. Sorts `params` (by name,
+/// then value): O(n log n) for any number of names, where looking each one up among the
+/// earlier ones would be quadratic.
 pub(crate) fn has_repeated_name(params: &mut [Param<'_>]) -> bool {
-    params.sort_unstable_by(crate::signature::cmp_names);
+    crate::signature::sort_params(params);
     params
         .windows(2)
         .any(|w| matches!(w, [a, b] if crate::signature::cmp_names(a, b).is_eq()))
@@ -427,9 +427,19 @@ pub fn parse_with<'a>(
     let mut sink = Collect::new(buf);
     let scanned = scan(value, &mut sink);
     let Collect { buf, len, overflow } = sink;
-    let seen = buf.get_mut(..len).unwrap_or_default();
+    finish(scanned, buf.get_mut(..len).unwrap_or_default(), overflow)
+}
+
+/// The answer for a scan into a buffer: `seen` holds the parameters collected (sorted on
+/// return), `overflow` whether more did not fit. A repeat is reported before a later syntax
+/// error; with the buffer full, a repeat past it may come before the error, which is then
+/// undecidable here: [`HeaderError::TooManyParams`].
+pub(crate) fn finish<'a>(
+    scanned: Result<AuthHeader<'a>, Stopped<'a>>,
+    seen: &mut [Param<'a>],
+    overflow: bool,
+) -> Result<AuthHeader<'a>, HeaderError> {
     match scanned {
-        // With the buffer full, a repeat past it may come before the error: undecidable here.
         Err(stopped) => match repeat_before(stopped, seen) {
             HeaderError::DuplicateParam => Err(HeaderError::DuplicateParam),
             _ if overflow => Err(HeaderError::TooManyParams),
@@ -443,7 +453,7 @@ pub fn parse_with<'a>(
 
 /// The error to report for a scan that stopped: a repeated name among the parameters scanned
 /// before the error (`seen`, then the element it was found in) comes first.
-pub(crate) fn repeat_before<'a>(stopped: Stopped<'a>, seen: &mut [Param<'a>]) -> HeaderError {
+fn repeat_before<'a>(stopped: Stopped<'a>, seen: &mut [Param<'a>]) -> HeaderError {
     let pending_repeats = stopped.pending.is_some_and(|p| {
         seen.iter()
             .any(|q| crate::signature::cmp_names(q, &p).is_eq())

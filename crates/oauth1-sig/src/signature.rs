@@ -287,7 +287,7 @@ fn cmp_params(a: &Param<'_>, b: &Param<'_>) -> Ordering {
 /// own list): those are merged in place by rotation, linear when the runs do not interleave.
 /// Merging stops at a budget of element moves proportional to the count, and an ordinary
 /// sort finishes the job, so the cost stays O(n log n) for any input.
-fn sort_params(v: &mut [Param<'_>]) {
+pub(crate) fn sort_params(v: &mut [Param<'_>]) {
     let n = v.len();
     let run_end = |v: &[Param<'_>], from: usize| {
         v.get(from..)
@@ -392,30 +392,12 @@ impl<'a, 'b> Collected<'a, 'b> {
         let mut sink = header::Collect::new(buf);
         let scanned = req.authorization.map(|h| header::scan(h, &mut sink));
         let header::Collect { buf, len, overflow } = sink;
-        let header_params = buf.get_mut(..len).unwrap_or_default();
-        match scanned {
-            None => {}
-            Some(Err(stopped)) => match header::repeat_before(stopped, header_params) {
-                HeaderError::UnsupportedScheme | HeaderError::EmptyHeader => {}
-                // With the buffer full, a repeat past it may come before the error.
-                e if overflow && e != HeaderError::DuplicateParam => {
-                    return Err(Error::TooManyParams);
-                }
-                e => return Err(Error::MalformedHeader(e)),
-            },
-            Some(Ok(_)) => {
-                if overflow {
-                    return Err(Error::TooManyParams);
-                }
-                // Sorted now, they are one run for the final sort; repeats are neighbours.
-                sort_params(header_params);
-                if header_params
-                    .windows(2)
-                    .any(|w| matches!(w, [a, b] if cmp_names(a, b).is_eq()))
-                {
-                    return Err(Error::MalformedHeader(HeaderError::DuplicateParam));
-                }
+        // On success the header's parameters are left sorted: one run for the final sort.
+        match scanned.map(|r| header::finish(r, buf.get_mut(..len).unwrap_or_default(), overflow)) {
+            None | Some(Ok(_) | Err(HeaderError::UnsupportedScheme | HeaderError::EmptyHeader)) => {
             }
+            Some(Err(HeaderError::TooManyParams)) => return Err(Error::TooManyParams),
+            Some(Err(e)) => return Err(Error::MalformedHeader(e)),
         }
         let url = RequestUrl::parse(req.url)?;
         let body = req.content_type.filter(|ct| is_form(ct)).map(|_| req.body);

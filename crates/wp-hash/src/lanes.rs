@@ -1,4 +1,4 @@
-//! MD5 over two independent messages at once, step by step in one instruction stream.
+//! MD5 over several independent messages at once, step by step in one instruction stream.
 //!
 //! MD5 is latency-bound: each of its 64 steps waits for the one before, so a core runs one
 //! compression at a fraction of its width. Here each 32-bit word holds one value per lane
