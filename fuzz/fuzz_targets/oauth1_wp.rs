@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use oauth1_sig::wp::{self, Entry, Site};
-use oauth1_sig::{Method, Request};
+use oauth1_sig::{Method, Request, Secrets};
+use wp_oauth1::{Entry, Site};
 
 fuzz_target!(|data: &[u8]| {
     let mut parts = data.splitn(4, |&b| b == 0xff);
@@ -31,16 +31,20 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut entries = [Entry::EMPTY; 256];
     let mut bytes = [0u8; 4096];
-    if let Ok(Some(s)) = wp::parse(&req, &site, true, &mut entries, &mut bytes) {
+    if let Ok(Some(s)) = wp_oauth1::parse(&req, &site, true, &mut entries, &mut bytes) {
         let mut n = 0usize;
         s.write_base_string(|p| n += p.len());
         assert!(n > 0);
-        let _ = s.sign(Method::HmacSha256, b"cs", b"ts");
-        let _ = s.verify(b"cs", b"ts", Some(1_700_000_000), 900);
+        let secrets = Secrets {
+            consumer_secret: b"cs",
+            token_secret: Some(b"ts"),
+        };
+        let _ = wp_oauth1::sign(&secrets, Method::HmacSha256, &s);
+        let _ = wp_oauth1::verify(&secrets, 1_700_000_000, &s, 900);
     }
     if let Some(a) = auth {
         let mut entries = [Entry::EMPTY; 64];
         let mut bytes = [0u8; 4096];
-        let _ = wp::parse_header(a, &mut entries, &mut bytes);
+        let _ = wp_oauth1::parse_header(a, &mut entries, &mut bytes);
     }
 });

@@ -5,5 +5,6 @@
 //! - [`oracle`]: finds and drives the live reference implementations (WordPress's own PHP),
 //!   failing instead of skipping when CI asks for them.
 
+pub mod growth;
 pub mod oracle;
 pub mod vectors;

@@ -13,7 +13,6 @@ pub mod header;
 pub mod replay;
 mod signature;
 pub mod url;
-pub mod wp;
 
 use core::fmt;
 

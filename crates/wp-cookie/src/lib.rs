@@ -7,7 +7,6 @@ extern crate alloc;
 extern crate std;
 
 mod date;
-pub mod header;
 mod php;
 pub mod session;
 pub mod site;
@@ -73,6 +72,15 @@ impl fmt::Display for Error {
             Self::TooLong => "input is too long",
             Self::Serialized => "session meta is not valid php serialize() output",
         })
+    }
+}
+
+impl From<wp_php::Error> for Error {
+    fn from(e: wp_php::Error) -> Self {
+        match e {
+            wp_php::Error::BufferTooSmall => Self::BufferTooSmall,
+            _ => Self::Serialized,
+        }
     }
 }
 
@@ -457,7 +465,7 @@ impl fmt::Display for Encoded<'_> {
             if i > 0 {
                 f.write_str("%7C")?;
             }
-            header::write_rawurlencoded(f, field)?;
+            wp_php::url::write_rawurlencoded(f, field)?;
         }
         Ok(())
     }

@@ -33,6 +33,17 @@ pub struct CookieName<'a> {
 }
 
 impl CookieName<'_> {
+    /// The raw (still encoded) value PHP puts in `$_COOKIE` under this name, from a `Cookie:`
+    /// header (PHP's name mangling applied; the first of a repeated name wins). Decode it
+    /// with [`wp_php::cookie::decode_value`].
+    #[must_use]
+    pub fn find_in<'h>(&self, header: &'h [u8]) -> Option<&'h [u8]> {
+        let wanted = || self.prefix.bytes().chain(self.hash.bytes());
+        wp_php::cookie::pairs(header)
+            .find(|(raw, _)| wp_php::cookie::php_name(raw).is_some_and(|n| n.eq(wanted())))
+            .map(|(_, v)| v)
+    }
+
     /// Whether `name` is this cookie's name.
     #[must_use]
     pub fn matches(&self, name: &[u8]) -> bool {

@@ -185,34 +185,6 @@ pub fn available(is_ssl: bool, environment_type: &[u8]) -> bool {
     is_ssl || environment_type == b"local"
 }
 
-/// `is_ssl()` from `$_SERVER`: `HTTPS` is `on` in any case or loosely equal to `1`; only when
-/// `HTTPS` is absent, `SERVER_PORT` equal to `443`.
-#[must_use]
-pub fn is_ssl(https: Option<&[u8]>, server_port: Option<&[u8]>) -> bool {
-    match https {
-        Some(v) => v.eq_ignore_ascii_case(b"on") || php_numeric_equals(v, 1.0),
-        None => server_port.is_some_and(|p| php_numeric_equals(p, 443.0)),
-    }
-}
-
-/// PHP 8 `$string == $int` for a numeric string (leading and trailing whitespace allowed);
-/// a non-numeric string compares as a string and never equals these integers.
-fn php_numeric_equals(s: &[u8], n: f64) -> bool {
-    let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
-    let t = s.get(start..end).unwrap_or_default();
-    let numeric = t
-        .iter()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
-        && t.iter().any(u8::is_ascii_digit);
-    numeric
-        && core::str::from_utf8(t)
-            .ok()
-            .and_then(|t| t.parse::<f64>().ok())
-            .is_some_and(|v| v == n)
-}
-
 /// WordPress's `is_email()`: at least 6 bytes, an `@` after the first byte, a local part of
 /// `[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]`, and a domain of two or more dot-separated labels of
 /// `[A-Za-z0-9-]` that neither start nor end with `-` (no empty labels).

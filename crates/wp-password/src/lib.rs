@@ -181,15 +181,6 @@ pub fn prehash(password: &[u8]) -> [u8; 64] {
     out
 }
 
-/// PHP's `trim()` with its default characters ` \t\n\r\0\x0B`.
-#[must_use]
-pub fn php_trim(s: &[u8]) -> &[u8] {
-    let keep = |b: &u8| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b);
-    let start = s.iter().position(keep).unwrap_or(s.len());
-    let end = s.iter().rposition(keep).map_or(start, |i| i + 1);
-    s.get(start..end).unwrap_or_default()
-}
-
 /// Why a password could not be hashed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -233,7 +224,7 @@ pub fn hash_password(
         return Err(HashError::TooLong);
     }
     let setting = bcrypt::Setting::new(cost, salt).map_err(|_| HashError::Cost)?;
-    let inner = setting.hash(&prehash(php_trim(password)));
+    let inner = setting.hash(&prehash(wp_php::trim(password)));
     let mut out = [0u8; WP_HASH_LEN];
     let (prefix, rest) = out.split_at_mut(3);
     prefix.copy_from_slice(b"$wp");
@@ -253,7 +244,7 @@ pub fn hash_password_phpass(
     if password.len() > MAX_PASSWORD_LEN {
         return Err(HashError::TooLong);
     }
-    Ok(phpass::Setting::wordpress(random).hash(php_trim(password)))
+    Ok(phpass::Setting::wordpress(random).hash(wp_php::trim(password)))
 }
 
 /// `wp_password_needs_rehash()` of 6.8 with bcrypt as the algorithm: true for anything that

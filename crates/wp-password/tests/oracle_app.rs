@@ -141,7 +141,7 @@ fn ours(c: &Case) -> String {
             let mut out = vec![0u8; app::chunked_capacity(r.len())];
             hex(app::chunk(r, &mut out).unwrap().as_bytes())
         }
-        Case::Ssl(h, p) => u8::from(app::is_ssl(h.as_deref(), p.as_deref())).to_string(),
+        Case::Ssl(h, p) => u8::from(wp_php::is_ssl(h.as_deref(), p.as_deref())).to_string(),
     }
 }
 

@@ -60,7 +60,7 @@ fn candidates(rng: &mut Rng, pw: &[u8]) -> Vec<Vec<u8>> {
         changed[i] ^= 1 << rng.range(0, 7);
     }
     let third = match rng.range(0, 2) {
-        0 => wp_password::php_trim(pw).to_vec(),
+        0 => wp_php::trim(pw).to_vec(),
         1 => [pw, b"\0tail"].concat(),
         _ => [pw, b"x"].concat(),
     };

@@ -5,7 +5,7 @@ use core::cell::RefCell;
 
 use oauth1_sig::replay::{MemoryReplayCache, NonceKey, ReplayCache};
 use oauth1_sig::{
-    Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed, header, wp,
+    Collected, Encoded, Error, Key, Method, Param, Policy, Request, Secrets, Signed, header,
 };
 use serde_json::{Value, json};
 
@@ -59,9 +59,9 @@ pub(crate) fn authorization_header(case: &Value) -> Result<(), String> {
     if let Some(w) = wp_column(case) {
         let header = bytes(case, "header")?;
         // A pair takes at least `oauth_=` (7 bytes).
-        let mut entries = vec![wp::Entry::EMPTY; header.len() / 7 + 1];
+        let mut entries = vec![wp_oauth1::Entry::EMPTY; header.len() / 7 + 1];
         let mut arena = vec![0u8; header.len()];
-        let got = match wp::parse_header(header, &mut entries, &mut arena) {
+        let got = match wp_oauth1::parse_header(header, &mut entries, &mut arena) {
             Ok(Some(pairs)) => {
                 json!({"recognised": true, "params": pairs.iter().map(wp_pair).collect::<Vec<_>>()})
             }
@@ -80,10 +80,10 @@ fn wp_column(case: &Value) -> Option<&Value> {
     case.get("oracles").and_then(|o| o.get("wp_oauth1"))
 }
 
-fn wp_pair(e: &wp::Entry<'_>) -> Value {
+fn wp_pair(e: &wp_oauth1::Entry<'_>) -> Value {
     let key = match e.key {
-        wp::Key::Int(n) => n.to_string(),
-        wp::Key::Str(s) => String::from_utf8_lossy(s).into_owned(),
+        wp_php::ArrayKey::Int(n) => n.to_string(),
+        wp_php::ArrayKey::Str(s) => String::from_utf8_lossy(s).into_owned(),
     };
     json!([
         key + &String::from_utf8_lossy(e.path),
@@ -111,21 +111,21 @@ fn wp_parse<R>(
     req: &Req,
     w: &Value,
     require_token: Option<bool>,
-    then: impl FnOnce(Result<Option<wp::WpSigned<'_>>, wp::WpError>) -> R,
+    then: impl FnOnce(Result<Option<wp_oauth1::Signed<'_>>, wp_oauth1::Error>) -> R,
 ) -> R {
     let (home, is_ssl) = wp_site(w);
-    let site = wp::Site {
+    let site = wp_oauth1::Site {
         home: &home,
         is_ssl,
     };
     let view = req.view();
     let size = view.url.len() + view.body.len() + view.authorization.map_or(0, <[u8]>::len);
-    let mut entries = vec![wp::Entry::EMPTY; 8 * size + 16];
+    let mut entries = vec![wp_oauth1::Entry::EMPTY; 8 * size + 16];
     let mut arena = vec![0u8; 4 * size];
     // `None`: only what it signs (no required-parameter check).
     match require_token {
-        Some(t) => then(wp::parse(&view, &site, t, &mut entries, &mut arena)),
-        None => then(wp::collect(&view, &site, &mut entries, &mut arena).map(Some)),
+        Some(t) => then(wp_oauth1::parse(&view, &site, t, &mut entries, &mut arena)),
+        None => then(wp_oauth1::collect(&view, &site, &mut entries, &mut arena).map(Some)),
     }
 }
 
@@ -298,8 +298,15 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             );
             if let Some(w) = wp_column(case) {
                 let ts = ts.as_deref().unwrap_or_default();
-                let wsig =
-                    wp::sign_base_string(method(input)?, &cs, ts, bytes(input, "base_string")?);
+                let secrets = Secrets {
+                    consumer_secret: &cs,
+                    token_secret: Some(ts),
+                };
+                let wsig = wp_oauth1::sign_base_string(
+                    &secrets,
+                    method(input)?,
+                    bytes(input, "base_string")?,
+                );
                 let raw_key = [cs.as_slice(), b"&", ts].concat();
                 diff.eq(
                     "oracles.wp_oauth1.signature",
@@ -347,9 +354,15 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                 let got = wp_parse(&req, w, None, |r| match r {
                     Ok(Some(s)) => json!({
                         "base_string": collect_string(|o| s.write_base_string(o)),
-                        "signature": String::from_utf8_lossy(
-                            s.sign(m, &cs, ts.as_deref().unwrap_or_default()).as_bytes()
-                        ),
+                        "signature": wp_oauth1::sign(
+                            &Secrets {
+                                consumer_secret: &cs,
+                                token_secret: ts.as_deref(),
+                            },
+                            m,
+                            &s,
+                        )
+                        .as_str(),
                     }),
                     Ok(None) => json!({"error": null}),
                     Err(e) => json!({"error": e.code()}),
@@ -466,18 +479,24 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                 let got = wp_parse(&req, w, Some(ts.is_some()), |r| {
                     let (result, base) = match r {
                         Ok(Some(s)) => {
-                            let r = s
-                                .verify(&cs, ts.as_deref().unwrap_or_default(), now, 900)
-                                .and_then(|()| {
-                                    let (nonce, _) = s.nonce();
-                                    let used = |(_, n): &(String, String)| n.as_bytes() == nonce;
-                                    if seen.iter().any(used) {
-                                        forgotten_replay = !plugin_kept.iter().any(|k| used(k));
-                                        Err(wp::WpError::NonceAlreadyUsed)
-                                    } else {
-                                        Ok(())
-                                    }
-                                });
+                            let secrets = Secrets {
+                                consumer_secret: &cs,
+                                token_secret: ts.as_deref(),
+                            };
+                            let r = match now {
+                                Some(now) => wp_oauth1::verify(&secrets, now, &s, 900),
+                                None => wp_oauth1::verify_signature(&secrets, &s),
+                            }
+                            .and_then(|()| {
+                                let (nonce, _) = s.nonce();
+                                let used = |(_, n): &(String, String)| n.as_bytes() == nonce;
+                                if seen.iter().any(used) {
+                                    forgotten_replay = !plugin_kept.iter().any(|k| used(k));
+                                    Err(wp_oauth1::Error::NonceAlreadyUsed)
+                                } else {
+                                    Ok(())
+                                }
+                            });
                             (
                                 r.map(|()| true),
                                 Some(collect_string(|o| s.write_base_string(o))),
@@ -488,7 +507,7 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
                     };
                     json!({
                         "valid": result == Ok(true),
-                        "error": result.err().map(wp::WpError::code),
+                        "error": result.err().map(wp_oauth1::Error::code),
                         "base_string": base,
                     })
                 });

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use wp_cookie::session::{Php, SessionMeta};
 use wp_cookie::site::{AuthKeys, CookieNames, Login, Paths, set_auth_cookies};
 use wp_cookie::{
-    Compat, CookieKey, Options, Scheme, User, UserStore, Verifier, header, pass_frag, validate,
+    Compat, CookieKey, Options, Scheme, User, UserStore, Verifier, pass_frag, validate,
 };
 
 use super::wordpress_hash::Config;
@@ -259,8 +259,8 @@ fn cookie_header(inputs: &Value, expected: &Value) -> Result<(), String> {
 
     // $_COOKIE as PHP builds it: first occurrence wins.
     let mut php_cookies = Map::new();
-    for (raw_name, raw_value) in header::pairs(header_bytes) {
-        let Some(name) = header::php_name(raw_name) else {
+    for (raw_name, raw_value) in wp_php::cookie::pairs(header_bytes) {
+        let Some(name) = wp_php::cookie::php_name(raw_name) else {
             continue;
         };
         let name = String::from_utf8_lossy(&name.collect::<Vec<u8>>()).into_owned();
@@ -268,7 +268,7 @@ fn cookie_header(inputs: &Value, expected: &Value) -> Result<(), String> {
             continue;
         }
         let mut buf = vec![0u8; raw_value.len()];
-        let value = header::decode_value(raw_value, &mut buf).map_err(|e| e.to_string())?;
+        let value = wp_php::cookie::decode_value(raw_value, &mut buf).map_err(|e| e.to_string())?;
         php_cookies.insert(
             name,
             Value::String(String::from_utf8_lossy(value).into_owned()),
@@ -284,10 +284,12 @@ fn cookie_header(inputs: &Value, expected: &Value) -> Result<(), String> {
     let key = key(inputs, scheme_name)?;
     let names = CookieNames::new(bytes(inputs, "siteurl")?);
     let cookie_scheme = key.scheme().ok_or("cookie_header needs a cookie scheme")?;
-    let wanted = names.for_scheme(cookie_scheme).to_string();
-    let raw = header::find(header_bytes, wanted.as_bytes()).unwrap_or_default();
+    let raw = names
+        .for_scheme(cookie_scheme)
+        .find_in(header_bytes)
+        .unwrap_or_default();
     let mut buf = vec![0u8; raw.len()];
-    let value = header::decode_value(raw, &mut buf).map_err(|e| e.to_string())?;
+    let value = wp_php::cookie::decode_value(raw, &mut buf).map_err(|e| e.to_string())?;
     let parsed = wp_cookie::parse(value).ok().map(|p| {
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         json!({

@@ -120,7 +120,7 @@ fn check(case: &Value, inputs: &Value) -> Result<(), String> {
                 .get("prehash_of_trimmed_password")
                 .and_then(Value::as_str)
             {
-                let pw = wp_password::php_trim(bytes(inputs, "password")?);
+                let pw = wp_php::trim(bytes(inputs, "password")?);
                 diff.eq(
                     "details.prehash_of_trimmed_password",
                     pre.as_bytes(),
@@ -158,7 +158,7 @@ fn is_itoa64(b: &u8) -> bool {
 fn hash_password(inputs: &Value, expected: &Value) -> Result<(), String> {
     let pw = bytes(inputs, "password")?;
     // Both versions hash the trimmed password and check without trimming.
-    let trimmed = wp_password::php_trim(pw);
+    let trimmed = wp_php::trim(pw);
     let mut diff = Diff::default();
     diff.eq(
         "wp_6_8_prehash",
@@ -487,7 +487,7 @@ fn rest_basic_auth(inputs: &Value, expected: &Value) -> Result<(), String> {
             .and_then(Value::as_bool)
             .unwrap_or(true),
         available: app::available(
-            app::is_ssl(opt_bytes(server, "HTTPS"), opt_bytes(server, "SERVER_PORT")),
+            wp_php::is_ssl(opt_bytes(server, "HTTPS"), opt_bytes(server, "SERVER_PORT")),
             env,
         ),
     };

@@ -2,7 +2,8 @@
 //! verify/get/get_all, and session creation.
 
 use serde_json::{Map, Value, json};
-use wp_cookie::session::{Php, SessionMeta, SessionToken, SessionTokens, Verifier, unserialize};
+use wp_cookie::session::{Php, SessionMeta, SessionToken, SessionTokens, Verifier};
+use wp_php::unserialize::unserialize;
 
 use super::{Diff, bytes, uint};
 

@@ -1,8 +1,7 @@
-//! Reading cookies from a `Cookie:` request header the way PHP fills `$_COOKIE`, and PHP's
-//! `rawurlencode()` / raw URL decoding of cookie values.
+//! Reading cookies from a `Cookie:` request header the way PHP fills `$_COOKIE`.
 //!
 //! ```
-//! use wp_cookie::header::{find, decode_value};
+//! use wp_php::cookie::{find, decode_value};
 //!
 //! let header = b"other=1; wordpress_logged_in_abc=jane%7C1700000000%7Ctok%7Cmac";
 //! let raw = find(header, b"wordpress_logged_in_abc").unwrap();
@@ -16,9 +15,8 @@
 //! `;`, raw-URL-decoded (`%XX` in either case; `+` stays `+`; a `%` not followed by two hex
 //! digits stays as it is); when a name repeats, the first one wins.
 
-use core::fmt;
-
 use crate::Error;
+use crate::url::hex_val;
 
 /// The `(name, raw value)` pairs of a `Cookie:` header, in order, names as sent.
 #[derive(Clone, Debug)]
@@ -99,15 +97,6 @@ pub fn find<'a>(header: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
         .map(|(_, v)| v)
 }
 
-fn hex_val(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
 /// PHP's raw URL decoding of a cookie value, into `buf`; borrowed as is when it holds no `%`.
 ///
 /// # Errors
@@ -135,31 +124,9 @@ pub fn decode_value<'a>(raw: &'a [u8], buf: &'a mut [u8]) -> Result<&'a [u8], Er
     buf.get(..out).ok_or(Error::BufferTooSmall)
 }
 
-/// Writes `bytes` as PHP's `rawurlencode()` does: `A-Z a-z 0-9 - _ . ~` as they are, every
-/// other byte as `%XX` with upper-case hex.
-///
-/// # Errors
-/// Whatever the formatter returns.
-pub fn write_rawurlencoded(f: &mut impl fmt::Write, bytes: &[u8]) -> fmt::Result {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            f.write_char(char::from(b))?;
-        } else {
-            let hi = HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-            let lo = HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0');
-            f.write_char('%')?;
-            f.write_char(char::from(hi))?;
-            f.write_char(char::from(lo))?;
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::string::String;
     use std::vec::Vec;
 
     #[test]
@@ -193,12 +160,5 @@ mod tests {
             decode_value(b"%41%41", &mut [0u8; 1]),
             Err(Error::BufferTooSmall)
         );
-    }
-
-    #[test]
-    fn rawurlencode() {
-        let mut s = String::new();
-        write_rawurlencoded(&mut s, "a b|@+~é".as_bytes()).unwrap();
-        assert_eq!(s, "a%20b%7C%40%2B~%C3%A9");
     }
 }

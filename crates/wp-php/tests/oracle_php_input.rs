@@ -1,17 +1,17 @@
 //! Live differential tests of how the WordPress plugin mode reads a request's parameters the
-//! way PHP fills `$_GET`/`$_POST`: `wp::parse_str` against PHP's own `parse_str()` (5,000
-//! random query strings per run), and `wp::parse_multipart` against PHP's multipart handler
+//! way PHP fills `$_GET`/`$_POST`: `Input::parse_str` against PHP's own `parse_str()` (5,000
+//! random query strings per run), and `Input::parse_multipart` against PHP's multipart handler
 //! behind its built-in web server (`php -S`, 2,000 random bodies per run: quoting, escapes,
 //! folding, files, missing names, LF or CRLF lines, boundaries inside values). Query strings are rich in what PHP treats specially (`.`, spaces, `[`, `]`, `+`, `%XX`, NUL, integer
 //! names, repeats, arrays, nesting past 64 levels, empty pieces, more than 1,000 pairs). Every leaf, its name path and its order
-//! must agree. `wp::post_vars` against the `$_POST` PHP builds behind `php -S` for 400 random
+//! must agree. `Input::post` against the `$_POST` PHP builds behind `php -S` for 400 random
 //! requests per run: methods, form, multipart-like and other content types (with
 //! parameters, commas, none), values that are invalid UTF-8 once decoded.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing, clippy::panic)]
 
 use std::path::Path;
 
-use oauth1_sig::wp::{self, Entry, Key};
+use wp_php::{ArrayKey, Entry, Input};
 use wp_testkit::oracle::{Rng, assert_agreement, hex, lines_per_case, php_wordpress};
 
 const CASES: usize = 5_000;
@@ -81,14 +81,14 @@ fn query(rng: &mut Rng) -> Vec<u8> {
 }
 
 /// Our reading in the driver's notation.
-fn flat(result: Result<&[Entry<'_>], wp::WpError>) -> String {
+fn flat(result: Result<&[Entry<'_>], wp_php::Error>) -> String {
     match result {
         Ok(list) => list
             .iter()
             .map(|e| {
                 let mut name = match e.key {
-                    Key::Int(n) => n.to_string().into_bytes(),
-                    Key::Str(s) => s.to_vec(),
+                    ArrayKey::Int(n) => n.to_string().into_bytes(),
+                    ArrayKey::Str(s) => s.to_vec(),
                 };
                 name.extend_from_slice(e.path);
                 format!("{}:{}", hex(&name), hex(e.value))
@@ -102,12 +102,12 @@ fn flat(result: Result<&[Entry<'_>], wp::WpError>) -> String {
 fn ours(q: &[u8]) -> String {
     let mut entries = vec![Entry::EMPTY; 1_100];
     let mut bytes = vec![0u8; 4 * q.len() + 16];
-    flat(wp::parse_str(q, &mut entries, &mut bytes))
+    flat(Input::new(&mut entries, &mut bytes).parse_str(q))
 }
 
 #[test]
 fn php_parse_str_agrees() {
-    let Some(php) = php_wordpress("oauth1-sig oracle_php_input") else {
+    let Some(php) = php_wordpress("wp-php oracle_php_input") else {
         return;
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/php_input.php");
@@ -126,7 +126,7 @@ fn php_parse_str_agrees() {
         }
     }
     println!(
-        "wp::parse_str oracle: {CASES} query strings compared with PHP's parse_str (seed {})",
+        "Input::parse_str oracle: {CASES} query strings compared with PHP's parse_str (seed {})",
         rng.seed()
     );
     assert_agreement("query strings disagreed", &failures, CASES, rng.seed());
@@ -288,7 +288,7 @@ fn multipart_body(rng: &mut Rng, boundary: &[u8]) -> Vec<u8> {
 
 #[test]
 fn php_multipart_agrees() {
-    let Some(server) = Server::for_test("oauth1-sig oracle_php_input multipart") else {
+    let Some(server) = Server::for_test("wp-php oracle_php_input multipart") else {
         return;
     };
     let mut rng = Rng::from_env();
@@ -314,7 +314,7 @@ fn php_multipart_agrees() {
         let theirs = server.post(&ct, &body);
         let mut entries = vec![Entry::EMPTY; 64];
         let mut bytes = vec![0u8; 4 * body.len() + 64];
-        let mine = flat(wp::parse_multipart(&ct, &body, &mut entries, &mut bytes));
+        let mine = flat(Input::new(&mut entries, &mut bytes).parse_multipart(&ct, &body));
         if mine != theirs {
             failures.push(format!(
                 "content type {:?} body {:?}: PHP {theirs} ours {mine}",
@@ -324,7 +324,7 @@ fn php_multipart_agrees() {
         }
     }
     println!(
-        "wp::parse_multipart oracle: {BODIES} bodies compared with PHP's multipart handler (seed {})",
+        "Input::parse_multipart oracle: {BODIES} bodies compared with PHP's multipart handler (seed {})",
         rng.seed()
     );
     assert_agreement("multipart bodies disagreed", &failures, BODIES, rng.seed());
@@ -332,7 +332,7 @@ fn php_multipart_agrees() {
 
 #[test]
 fn php_post_vars_agree() {
-    let Some(server) = Server::for_test("oauth1-sig oracle_php_input post") else {
+    let Some(server) = Server::for_test("wp-php oracle_php_input post") else {
         return;
     };
     let mut rng = Rng::from_env();
@@ -341,7 +341,7 @@ fn php_post_vars_agree() {
     const REQUESTS: usize = 400;
     for _ in 0..REQUESTS {
         // (php -S answers 501 to a method not in upper case, so `post` is not sent here; PHP
-        // compares the method with `POST` exactly, as `wp::post_vars` does.)
+        // compares the method with `POST` exactly, as `Input::post` does.)
         let methods: [&[u8]; 7] = [
             b"POST", b"POST", b"POST", b"PUT", b"PATCH", b"DELETE", b"GET",
         ];
@@ -378,16 +378,9 @@ fn php_post_vars_agree() {
             body.extend_from_slice(value);
         }
         let theirs = server.send(method, content_type, &body);
-        let req = oauth1_sig::Request {
-            method,
-            url: b"http://localhost/",
-            authorization: None,
-            content_type,
-            body: &body,
-        };
         let mut entries = vec![Entry::EMPTY; 16];
         let mut bytes = vec![0u8; 4 * body.len() + 64];
-        let mine = flat(wp::post_vars(&req, &mut entries, &mut bytes));
+        let mine = flat(Input::new(&mut entries, &mut bytes).post(method, content_type, &body));
         filled += usize::from(!theirs.is_empty());
         if mine != theirs {
             failures.push(format!(
@@ -399,7 +392,7 @@ fn php_post_vars_agree() {
         }
     }
     println!(
-        "wp::post_vars oracle: {REQUESTS} requests to php -S ({filled} with $_POST filled), seed {}",
+        "Input::post oracle: {REQUESTS} requests to php -S ({filled} with $_POST filled), seed {}",
         rng.seed()
     );
     assert!(filled > 20 && filled < REQUESTS - 20, "one-sided: {filled}");

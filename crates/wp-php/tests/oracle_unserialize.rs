@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use wp_cookie::session::unserialize;
+use wp_php::unserialize::unserialize;
 use wp_testkit::oracle::{Rng, assert_agreement, hex, lines_per_case, php_wordpress};
 
 const CASES: usize = 300;
@@ -63,7 +63,7 @@ fn nested(rng: &mut Rng, levels: usize, faults: &mut usize) -> String {
 
 #[test]
 fn php_unserialize_agrees() {
-    let Some(php) = php_wordpress("wp-cookie oracle_unserialize") else {
+    let Some(php) = php_wordpress("wp-php oracle_unserialize") else {
         return;
     };
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/unserialize.php");
@@ -106,7 +106,7 @@ fn php_unserialize_agrees() {
         }
     }
     println!(
-        "wp-cookie unserialize oracle: {} inputs ({read} read by PHP, {refused} refused, {faults} with a fault), seed {}",
+        "wp-php unserialize oracle: {} inputs ({read} read by PHP, {refused} refused, {faults} with a fault), seed {}",
         inputs.len(),
         rng.seed()
     );
