@@ -14,7 +14,7 @@ fn basic(c: &mut Criterion) {
     let token = &HEADER[6..];
     let mut buf = [0u8; 128];
     let creds = http_basic::parse(HEADER, &mut buf).expect("parses");
-    assert_eq!(creds.user, "administrator");
+    assert_eq!(creds.login, "administrator");
 
     let mut g = c.benchmark_group("basic/parse");
     g.bench_function("keyed-once", |b| {

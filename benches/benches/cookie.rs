@@ -10,7 +10,9 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use wp_cookie::{Compat, CookieKey, Options, Scheme, User, UserStore, Verifier, validate};
+use wp_cookie::{
+    CookieKey, Options, Scheme, User, UserStore, Verifier, WpVersion, generate, validate,
+};
 
 const KEY: &[u8] = b"fake logged-in key: 9f%]3@xk)Wz+Qd1!Vn8#Lr2^Bt6&Hy4*Jm0(Gs5$Pc7~";
 const SALT: &[u8] = b"fake logged-in salt: Ae3>Ko9<Ui1?Ry7:Tw5;Yq2'Ip8\"Os4,Lz6.Xb0/Nc!";
@@ -27,7 +29,7 @@ struct Store {
 impl UserStore for Store {
     fn user_by_login(&self, login: &[u8]) -> Option<User<'_>> {
         (login == LOGIN).then_some(User {
-            id: 1,
+            user_id: 1,
             user_pass: USER_PASS,
         })
     }
@@ -50,38 +52,38 @@ fn floor(md5: usize, sha: usize) -> impl FnMut() -> ([u32; 4], [u32; 8]) {
 
 fn cookie(c: &mut Criterion) {
     let key = CookieKey::new(Scheme::LoggedIn, KEY, SALT);
-    let value = key
-        .generate(LOGIN, USER_PASS, EXP, TOKEN, Compat::Wp68)
-        .to_vec();
+    let value = generate(&key, LOGIN, USER_PASS, EXP, TOKEN, WpVersion::Wp68).to_vec();
     let store = Store {
         verifier: Verifier::of(TOKEN),
     };
-    let opts = Options::at(NOW);
+    let opts = Options::default();
     assert_eq!(
-        validate(&key, &value, &opts, &store).map(|v| v.user_id),
+        validate(&key, NOW, &value, &opts, &store).map(|v| v.user_id),
         Ok(1)
     );
 
     let mut g = c.benchmark_group("cookie/generate");
     g.bench_function("keyed-once", |b| {
         b.iter(|| {
-            black_box(&key).generate(
+            generate(
+                black_box(&key),
                 black_box(LOGIN),
                 black_box(USER_PASS),
                 black_box(EXP),
                 black_box(TOKEN),
-                Compat::Wp68,
+                WpVersion::Wp68,
             )
         })
     });
     g.bench_function("keyed-per-call", |b| {
         b.iter(|| {
-            CookieKey::new(Scheme::LoggedIn, black_box(KEY), black_box(SALT)).generate(
+            generate(
+                &CookieKey::new(Scheme::LoggedIn, black_box(KEY), black_box(SALT)),
                 black_box(LOGIN),
                 black_box(USER_PASS),
                 black_box(EXP),
                 black_box(TOKEN),
-                Compat::Wp68,
+                WpVersion::Wp68,
             )
         })
     });
@@ -90,12 +92,20 @@ fn cookie(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("cookie/validate");
     g.bench_function("keyed-once", |b| {
-        b.iter(|| validate(black_box(&key), black_box(&value), black_box(&opts), &store))
+        b.iter(|| {
+            validate(
+                black_box(&key),
+                NOW,
+                black_box(&value),
+                black_box(&opts),
+                &store,
+            )
+        })
     });
     g.bench_function("keyed-per-call", |b| {
         b.iter(|| {
             let key = CookieKey::new(Scheme::LoggedIn, black_box(KEY), black_box(SALT));
-            validate(&key, black_box(&value), black_box(&opts), &store)
+            validate(&key, NOW, black_box(&value), black_box(&opts), &store)
         })
     });
     g.bench_function("floor", |b| b.iter(floor(3, 6)));

@@ -15,19 +15,18 @@ use blake2::Blake2bVarCore;
 use blake2::digest::block_api::{UpdateCore as _, VariableOutputCore as _};
 use blowfish::Blowfish;
 use criterion::{Criterion, criterion_group, criterion_main};
-use wp_password::{Compat, app};
+use wp_password::{WpVersion, app};
 
 fn phpass(c: &mut Criterion) {
     let stored = b"$P$BCegwF4iNP5ap4082TPTXFIQ22GmwS1";
-    assert!(wp_password::check_password(
-        b"password",
-        stored,
-        Compat::Wp68
-    ));
+    assert_eq!(
+        wp_password::verify(b"password", stored, WpVersion::Wp68),
+        Ok(())
+    );
     let mut g = c.benchmark_group("password/phpass");
     g.sample_size(20);
     g.bench_function("keyed-once", |b| {
-        b.iter(|| wp_password::check_password(black_box(b"password"), stored, Compat::Wp68))
+        b.iter(|| wp_password::verify(black_box(b"password"), stored, WpVersion::Wp68))
     });
     g.bench_function("floor", |b| {
         let block = [[0x5au8; 64]];
@@ -44,15 +43,14 @@ fn phpass(c: &mut Criterion) {
 
 fn wp_bcrypt(c: &mut Criterion) {
     let stored = wp_password::hash_password(b"password", [0x42; 16], 10).expect("hashes");
-    assert!(wp_password::check_password(
-        b"password",
-        &stored,
-        Compat::Wp68
-    ));
+    assert_eq!(
+        wp_password::verify(b"password", &stored, WpVersion::Wp68),
+        Ok(())
+    );
     let mut g = c.benchmark_group("password/wp-bcrypt");
     g.sample_size(10);
     g.bench_function("keyed-once", |b| {
-        b.iter(|| wp_password::check_password(black_box(b"password"), &stored, Compat::Wp68))
+        b.iter(|| wp_password::verify(black_box(b"password"), &stored, WpVersion::Wp68))
     });
     g.bench_function("floor", |b| {
         let key = [0x61u8; 72];
@@ -86,10 +84,10 @@ fn app_generic(c: &mut Criterion) {
         last_ip: None,
     }];
     let supplied = b"ukRe v0jv 6ORk NRK4 xaP5 PLSh";
-    assert_eq!(app::find(&items, supplied, Compat::Wp68), Some(0));
+    assert_eq!(app::find(&items, supplied, WpVersion::Wp68), Some(0));
     let mut g = c.benchmark_group("password/app-generic");
     g.bench_function("keyed-once", |b| {
-        b.iter(|| app::find(&items, black_box(supplied), Compat::Wp68))
+        b.iter(|| app::find(&items, black_box(supplied), WpVersion::Wp68))
     });
     g.bench_function("floor", |b| {
         let blocks = [Default::default(), Default::default()];

@@ -7,9 +7,9 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let mut buf = [0u8; http_basic::MAX_LEN];
     if let Ok(c) = http_basic::parse(data, &mut buf) {
-        assert!(!c.user.contains(':'));
+        assert!(!c.login.contains(':'));
         let mut out = [0u8; http_basic::MAX_LEN];
-        let header = http_basic::encode(c.user, c.password, &mut out).expect("re-encodes");
+        let header = http_basic::encode(c.login, c.password, &mut out).expect("re-encodes");
         let token = header.strip_prefix("Basic ").expect("scheme");
         let trimmed = data.trim_ascii();
         assert!(trimmed.ends_with(token.as_bytes()));

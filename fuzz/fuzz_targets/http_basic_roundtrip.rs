@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
             let header = header.to_owned();
             let mut buf = [0u8; http_basic::MAX_LEN];
             let c = http_basic::parse(header.as_bytes(), &mut buf).expect("parses back");
-            assert_eq!((c.user, c.password), (user, pass));
+            assert_eq!((c.login, c.password), (user, pass));
         }
         Err(e) => assert!(matches!(
             e,

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     match (parse(data), fields.as_slice()) {
         (Ok(p), &[username, expiration, token, hmac]) => {
             assert_eq!(
-                [p.username, p.expiration, p.token, p.hmac],
+                [p.login, p.expiration, p.token, p.hmac],
                 [username, expiration, token, hmac]
             );
         }

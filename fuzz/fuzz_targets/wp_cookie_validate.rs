@@ -4,14 +4,14 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wp_cookie::{Compat, CookieKey, Options, Scheme, User, UserStore, Verifier, validate};
+use wp_cookie::{WpVersion, CookieKey, Options, Scheme, User, UserStore, Verifier, validate};
 
 struct One;
 
 impl UserStore for One {
     fn user_by_login(&self, login: &[u8]) -> Option<User<'_>> {
         (login == b"admin").then_some(User {
-            id: 1,
+            user_id: 1,
             user_pass: b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234",
         })
     }
@@ -28,18 +28,17 @@ fuzz_target!(|data: &[u8]| {
     let mut t = [0u8; 8];
     t[..time.len()].copy_from_slice(time);
     let now = u64::from_le_bytes(t);
-    let compat = if flags & 1 == 0 {
-        Compat::Wp68
+    let version = if flags & 1 == 0 {
+        WpVersion::Wp68
     } else {
-        Compat::Wp61
+        WpVersion::Wp61
     };
     let opts = Options {
-        now,
         grace_period: flags & 2 != 0,
-        compat,
+        version,
     };
     let key = CookieKey::new(Scheme::LoggedIn, b"fuzz-key", b"fuzz-salt");
-    if validate(&key, cookie, &opts, &One).is_ok() {
+    if validate(&key, now, cookie, &opts, &One).is_ok() {
         let parts: Vec<&[u8]> = cookie.split(|&b| b == b'|').collect();
         let good = key.mac(b"admin", b"efgh", parts[1], b"TOKEN");
         assert_eq!(parts[0], b"admin");

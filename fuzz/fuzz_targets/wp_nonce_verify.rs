@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
     let key = NonceKey::new(b"fuzz-key", b"fuzz-salt");
     let ctx = Context {
         action: Action::Bytes(action),
-        uid,
+        user_id: uid,
         token,
         life,
     };

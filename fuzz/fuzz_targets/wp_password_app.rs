@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wp_password::Compat;
+use wp_password::WpVersion;
 use wp_password::app::{self, Account, Accounts, Item, Outcome, Server, Site};
 
 const SECRET: &[u8] = b"abcdEFGHijklMNOPqrstUVWX";
@@ -14,14 +14,14 @@ struct One<'a>(&'a [Item<'a>]);
 impl Accounts for One<'_> {
     fn by_login(&self, login: &[u8]) -> Option<Account<'_>> {
         (login == b"alice").then_some(Account {
-            id: 7,
+            user_id: 7,
             available: true,
             items: self.0,
         })
     }
     fn by_email(&self, email: &[u8]) -> Option<Account<'_>> {
         (email == b"alice@example.test").then_some(Account {
-            id: 7,
+            user_id: 7,
             available: true,
             items: self.0,
         })
@@ -59,20 +59,20 @@ fuzz_target!(|data: &[u8]| {
             ..Server::default()
         }
     };
-    for compat in [Compat::Wp61, Compat::Wp68] {
+    for version in [WpVersion::Wp61, WpVersion::Wp68] {
         let mut buf = [0u8; 8192];
-        let Ok(populated) = app::populate(&server, compat, &mut buf) else {
+        let Ok(populated) = app::populate(&server, version, &mut buf) else {
             // Only a header whose decoded value exceeds the buffer.
             assert!(header.len() > 8192);
             continue;
         };
         let creds = populated.credentials();
-        if let Outcome::Authenticated(a) = app::authenticate(&site, &One(&items), creds, 0, compat)
+        if let Outcome::Authenticated(a) = app::authenticate(&site, 0, &One(&items), creds, version)
         {
             let (_, pw) = creds.expect("credentials");
             let mut norm = [0u8; 8192];
             assert_eq!(app::normalize(pw, &mut norm), Some(SECRET));
-            assert_eq!((compat, a.user_id), (Compat::Wp68, 7));
+            assert_eq!((version, a.user_id), (WpVersion::Wp68, 7));
         }
     }
 });

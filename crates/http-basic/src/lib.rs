@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 /// The default limit on a field value, in octets.
 pub const MAX_LEN: usize = 4096;
 
-/// What went wrong. The names are the vector files' reason codes ([`Error::reason`]).
+/// What went wrong. The names are the vector files' reason codes ([`Error::code`]).
 #[non_exhaustive]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Error {
@@ -40,12 +40,14 @@ pub enum Error {
     NonAscii,
     /// The caller's buffer is too small.
     BufferTooSmall,
+    /// [`verify`]: the credentials are not the expected ones.
+    Invalid,
 }
 
 impl Error {
-    /// The reason code.
+    /// The reason code (the vector files' name for it).
     #[must_use]
-    pub const fn reason(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::TooLong => "too_long",
             Self::Empty => "empty",
@@ -58,14 +60,38 @@ impl Error {
             Self::ColonInUser => "colon_in_user",
             Self::NonAscii => "non_ascii",
             Self::BufferTooSmall => "buffer_too_small",
+            Self::Invalid => "invalid",
+        }
+    }
+
+    /// The HTTP status a server answers with: 401 for credentials it cannot accept, 500 for
+    /// the caller's own faults (`BufferTooSmall`, and an encoding or challenge that cannot be
+    /// written).
+    #[must_use]
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::BufferTooSmall | Self::ColonInUser | Self::NonAscii => 500,
+            _ => 401,
         }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("basic auth: ")?;
-        f.write_str(self.reason())
+        f.write_str(match self {
+            Self::TooLong => "the basic auth field value is too long",
+            Self::Empty => "the basic auth field value has no credentials",
+            Self::Scheme => "the authorization scheme is not basic",
+            Self::Syntax => "the basic auth field value is not one token68",
+            Self::Base64 => "the basic auth credentials are not canonical base64",
+            Self::Utf8 => "the basic auth credentials are not utf-8",
+            Self::NoColon => "the basic auth credentials have no colon",
+            Self::Ctl => "a control character in the basic auth credentials",
+            Self::ColonInUser => "a user-id with a colon cannot be sent as basic auth",
+            Self::NonAscii => "a realm character is not ascii",
+            Self::BufferTooSmall => "the buffer is too small for the value",
+            Self::Invalid => "the basic auth credentials are not the expected ones",
+        })
     }
 }
 
@@ -95,7 +121,7 @@ impl Default for Options {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Credentials<'b> {
     /// The user-id (text before the first `:`), exactly as sent.
-    pub user: &'b str,
+    pub login: &'b str,
     /// The password (everything after the first `:`), exactly as sent.
     pub password: &'b str,
 }
@@ -103,7 +129,7 @@ pub struct Credentials<'b> {
 impl fmt::Debug for Credentials<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")
-            .field("user", &self.user)
+            .field("login", &self.login)
             .field("password", &"[redacted]")
             .finish()
     }
@@ -341,9 +367,9 @@ fn split(text: &str) -> Result<Credentials<'_>, Error> {
     if has_ctl(text) {
         return Err(Error::Ctl);
     }
-    let (user, password) = text.split_at_checked(colon).ok_or(Error::NoColon)?;
+    let (login, password) = text.split_at_checked(colon).ok_or(Error::NoColon)?;
     Ok(Credentials {
-        user,
+        login,
         password: password.get(1..).unwrap_or_default(),
     })
 }
@@ -475,15 +501,46 @@ impl fmt::Display for Challenge<'_> {
     }
 }
 
-/// Constant-time check of received credentials against expected ones: both halves are hashed
-/// (so neither length leaks) and both comparisons always run (so which half differed does
-/// not leak either).
-#[must_use]
-pub fn credentials_match(received: &Credentials<'_>, user: &str, password: &str) -> bool {
+/// The credentials a server expects, hashed once: two SHA-256 digests. `Debug` prints
+/// `[redacted]`.
+#[derive(Clone)]
+pub struct Expected {
+    login: [u8; 32],
+    password: [u8; 32],
+}
+
+impl Expected {
+    /// The expected user-id and password.
+    #[must_use]
+    pub fn new(login: &str, password: &str) -> Self {
+        Self {
+            login: Sha256::digest(login.as_bytes()).into(),
+            password: Sha256::digest(password.as_bytes()).into(),
+        }
+    }
+}
+
+impl fmt::Debug for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Expected([redacted])")
+    }
+}
+
+/// Constant-time check of received credentials against the expected ones: both received
+/// halves are hashed (so neither length leaks) and both comparisons always run (so which half
+/// differed does not leak either).
+///
+/// # Errors
+/// [`Error::Invalid`].
+pub fn verify(expected: &Expected, received: &Credentials<'_>) -> Result<(), Error> {
     let h = |s: &str| -> [u8; 32] { Sha256::digest(s.as_bytes()).into() };
-    let u = h(received.user).ct_eq(&h(user));
-    let p = h(received.password).ct_eq(&h(password));
-    (u & p).into()
+    let login = h(received.login).ct_eq(&expected.login);
+    let password = h(received.password).ct_eq(&expected.password);
+    if (login & password).into() {
+        Ok(())
+    } else {
+        Err(Error::Invalid)
+    }
 }
 
 #[cfg(test)]
@@ -498,10 +555,19 @@ mod tests {
         assert_eq!(h, "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
         let mut buf = [0u8; 64];
         let c = parse(h.as_bytes(), &mut buf).unwrap();
-        assert_eq!((c.user, c.password), ("Aladdin", "open sesame"));
-        assert!(credentials_match(&c, "Aladdin", "open sesame"));
-        assert!(!credentials_match(&c, "Aladdin", "open sesamE"));
-        assert!(!credentials_match(&c, "aladdin", "open sesame"));
+        assert_eq!((c.login, c.password), ("Aladdin", "open sesame"));
+        assert_eq!(verify(&Expected::new("Aladdin", "open sesame"), &c), Ok(()));
+        let wrong = [("Aladdin", "open sesamE"), ("aladdin", "open sesame")];
+        for (login, password) in wrong {
+            assert_eq!(
+                verify(&Expected::new(login, password), &c),
+                Err(Error::Invalid)
+            );
+        }
+        assert_eq!(
+            std::format!("{:?}", Expected::new("Aladdin", "open sesame")),
+            "Expected([redacted])"
+        );
     }
 
     #[test]
@@ -560,6 +626,6 @@ mod tests {
             ..Options::default()
         };
         let c = parse_with(b"Basic Y2Fm6Tp4", &mut buf, &opts).unwrap();
-        assert_eq!((c.user, c.password), ("café", "x"));
+        assert_eq!((c.login, c.password), ("café", "x"));
     }
 }

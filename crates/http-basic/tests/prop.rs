@@ -11,7 +11,7 @@ proptest! {
         let header = encode(&user, &pass, &mut out).unwrap().to_owned();
         let mut buf = vec![0u8; decoded_capacity(header.len())];
         let c = parse(header.as_bytes(), &mut buf).unwrap();
-        prop_assert_eq!(c.user, user.as_str());
+        prop_assert_eq!(c.login, user.as_str());
         prop_assert_eq!(c.password, pass.as_str());
     }
 
@@ -28,7 +28,7 @@ proptest! {
             // What it accepts is exactly what the encoder writes (canonical spelling), modulo
             // the scheme's case and the spaces around it.
             let mut out = vec![0u8; MAX_LEN];
-            let again = encode(c.user, c.password, &mut out).unwrap();
+            let again = encode(c.login, c.password, &mut out).unwrap();
             let token = again.strip_prefix("Basic ").unwrap();
             let input_text = core::str::from_utf8(&input).unwrap();
             prop_assert!(input_text.trim_matches([' ', '\t']).ends_with(token));
@@ -73,7 +73,7 @@ proptest! {
         let mut buf = vec![0u8; decoded_capacity(header.len())];
         match (parse(&header, &mut buf), theirs) {
             (Ok(c), Ok(bytes)) => {
-                prop_assert_eq!([c.user.as_bytes(), b":", c.password.as_bytes()].concat(), bytes);
+                prop_assert_eq!([c.login.as_bytes(), b":", c.password.as_bytes()].concat(), bytes);
             }
             (Err(Error::Base64 | Error::Syntax), Ok(bytes)) => {
                 // Only when the crate's output could not be a token68 after trimming.
@@ -95,8 +95,8 @@ proptest! {
         let general = format!(" {fast}");
         let mut a = vec![0u8; decoded_capacity(general.len())];
         let mut b = vec![0u8; decoded_capacity(general.len())];
-        let x = parse(fast.as_bytes(), &mut a).map(|c| (c.user.to_owned(), c.password.to_owned()));
-        let y = parse(general.as_bytes(), &mut b).map(|c| (c.user.to_owned(), c.password.to_owned()));
+        let x = parse(fast.as_bytes(), &mut a).map(|c| (c.login.to_owned(), c.password.to_owned()));
+        let y = parse(general.as_bytes(), &mut b).map(|c| (c.login.to_owned(), c.password.to_owned()));
         prop_assert_eq!(x, y);
     }
 }

@@ -128,35 +128,25 @@ impl Scheme {
     }
 }
 
-/// Which WordPress behaviour to reproduce where versions differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Compat {
-    /// WordPress up to 6.7: the password fragment is always `substr(user_pass, 8, 4)`, and the
-    /// expiration string is compared with PHP's loose comparison.
-    Wp61,
-    /// WordPress 6.8 and later (the default): the fragment is taken at offset 8 only for `$P$`
-    /// and `$2y$` hashes, else it is the last four bytes; the expiration is cast with `(int)`.
-    #[default]
-    Wp68,
-}
+pub use wp_hash::WpVersion;
 
 /// The four bytes of the stored password hash a cookie is bound to (fewer for a short hash).
 ///
 /// Changing the password changes the fragment, which invalidates every cookie of the user.
 #[must_use]
 #[inline]
-pub fn pass_frag(user_pass: &[u8], compat: Compat) -> &[u8] {
+pub fn pass_frag(user_pass: &[u8], version: WpVersion) -> &[u8] {
     let at_eight = || {
         user_pass
             .get(8..)
             .map_or(&[][..], |s| s.get(..4).unwrap_or(s))
     };
-    match compat {
-        Compat::Wp61 => at_eight(),
-        Compat::Wp68 if user_pass.starts_with(b"$P$") || user_pass.starts_with(b"$2y$") => {
+    match version {
+        WpVersion::Wp61 => at_eight(),
+        WpVersion::Wp68 if user_pass.starts_with(b"$P$") || user_pass.starts_with(b"$2y$") => {
             at_eight()
         }
-        Compat::Wp68 => user_pass
+        WpVersion::Wp68 => user_pass
             .get(user_pass.len().saturating_sub(4)..)
             .unwrap_or_default(),
     }
@@ -308,26 +298,27 @@ impl CookieKey {
         }
         mac.finalize()
     }
+}
 
-    /// `wp_generate_auth_cookie()`: the cookie value for a user (login and stored password
-    /// hash), an expiration time and a session token.
-    #[must_use]
-    pub fn generate<'a>(
-        &self,
-        login: &'a [u8],
-        user_pass: &[u8],
-        expiration: u64,
-        token: &'a [u8],
-        compat: Compat,
-    ) -> Cookie<'a> {
-        let exp = Decimal::new(expiration);
-        let mac = self.mac(login, pass_frag(user_pass, compat), exp.as_bytes(), token);
-        Cookie {
-            login,
-            expiration: exp,
-            token,
-            mac,
-        }
+/// `wp_generate_auth_cookie()`: the cookie value for a user (login and stored password hash),
+/// an expiration time and a session token.
+#[must_use]
+#[doc(alias = "wp_generate_auth_cookie")]
+pub fn generate<'a>(
+    key: &CookieKey,
+    login: &'a [u8],
+    user_pass: &[u8],
+    expiration: u64,
+    token: &'a [u8],
+    version: WpVersion,
+) -> Cookie<'a> {
+    let exp = Decimal::new(expiration);
+    let mac = key.mac(login, pass_frag(user_pass, version), exp.as_bytes(), token);
+    Cookie {
+        login,
+        expiration: exp,
+        token,
+        mac,
     }
 }
 
@@ -472,16 +463,110 @@ impl fmt::Display for Encoded<'_> {
 }
 
 /// A cookie value split into its four fields, unvalidated (`wp_parse_auth_cookie()`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// `Debug` shows the login and expiration; the token and MAC print `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Parsed<'a> {
     /// The login name.
-    pub username: &'a [u8],
+    pub login: &'a [u8],
     /// The expiration field, as sent.
     pub expiration: &'a [u8],
     /// The session token.
     pub token: &'a [u8],
     /// The MAC field, as sent.
     pub hmac: &'a [u8],
+    /// The whole value (the MAC's message is its start).
+    value: &'a [u8],
+}
+
+impl fmt::Debug for Parsed<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Parsed")
+            .field("login", &self.login.escape_ascii())
+            .field("expiration", &self.expiration.escape_ascii())
+            .field("token", &"[redacted]")
+            .field("hmac", &"[redacted]")
+            .finish()
+    }
+}
+
+impl<'a> Parsed<'a> {
+    /// WordPress's step 2 at `now`: the cookie has not expired (with the grace period on
+    /// POST), read by PHP's number rules for the chosen version.
+    ///
+    /// # Errors
+    /// [`Error::Expired`]; or, following 6.1 on a grace-period request whose expiration is not
+    /// numeric at all, [`Error::Malformed`] (PHP throws a `TypeError` there).
+    #[inline]
+    pub fn check_expiry(&self, now: u64, opts: &Options) -> Result<Unexpired<'a>, Error> {
+        let (grace_period_used, expiration) = php::check_expiry(now, self.expiration, opts)?;
+        Ok(Unexpired {
+            parsed: *self,
+            expiration,
+            grace_period_used,
+            version: opts.version,
+        })
+    }
+}
+
+/// A cookie that has not expired: look its user up by [`Unexpired::login`]
+/// (`get_user_by('login')`), then check its MAC with [`verify_mac`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Unexpired<'a> {
+    parsed: Parsed<'a>,
+    expiration: i64,
+    grace_period_used: bool,
+    version: WpVersion,
+}
+
+impl<'a> Unexpired<'a> {
+    /// The login to look the user up by.
+    #[must_use]
+    pub fn login(&self) -> &'a [u8] {
+        self.parsed.login
+    }
+}
+
+/// A cookie whose MAC matched its user's: look the session up by [`Authentic::verifier`]
+/// (the user's `session_tokens` meta), then finish with [`Authentic::check_session`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Authentic<'a> {
+    unexpired: Unexpired<'a>,
+    user_id: u64,
+    verifier: Verifier,
+}
+
+impl<'a> Authentic<'a> {
+    /// The user the cookie names.
+    #[must_use]
+    pub fn user_id(&self) -> u64 {
+        self.user_id
+    }
+
+    /// The key of the cookie's session in the user's `session_tokens` meta.
+    #[must_use]
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// WordPress's last step at `now`: the session the caller found under
+    /// [`Authentic::verifier`] (its stored `expiration`, `None` when there is none) has not
+    /// expired.
+    ///
+    /// # Errors
+    /// [`Error::BadSessionToken`].
+    #[inline]
+    pub fn check_session(self, now: u64, expiration: Option<i64>) -> Result<Valid<'a>, Error> {
+        match expiration {
+            Some(exp) if i128::from(exp) >= i128::from(now) => Ok(Valid {
+                user_id: self.user_id,
+                login: self.unexpired.parsed.login,
+                token: self.unexpired.parsed.token,
+                expiration: self.unexpired.expiration,
+                grace_period_used: self.unexpired.grace_period_used,
+            }),
+            _ => Err(Error::BadSessionToken),
+        }
+    }
 }
 
 /// `wp_parse_auth_cookie()` on a decoded value: exactly four `|`-separated fields.
@@ -510,11 +595,12 @@ pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
         value.get(b + 1..c),
         value.get(c + 1..),
     ) {
-        (3, Some(username), Some(expiration), Some(token), Some(hmac)) => Ok(Parsed {
-            username,
+        (3, Some(login), Some(expiration), Some(token), Some(hmac)) => Ok(Parsed {
+            login,
             expiration,
             token,
             hmac,
+            value,
         }),
         _ => Err(Error::Malformed),
     }
@@ -561,16 +647,25 @@ fn bars(bytes: &[u8]) -> ([usize; 3], usize) {
     (seps, count)
 }
 
-/// A user as cookie validation needs it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A user as cookie validation needs it. `Debug` prints the stored hash as `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct User<'a> {
     /// The user ID.
-    pub id: u64,
+    pub user_id: u64,
     /// The stored password hash (`wp_users.user_pass`).
     pub user_pass: &'a [u8],
 }
 
-/// The caller's user and session storage: the only I/O validation needs.
+impl fmt::Debug for User<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("user_id", &self.user_id)
+            .field("user_pass", &"[redacted]")
+            .finish()
+    }
+}
+
+/// The caller's user and session storage, for [`validate`]: the lookups WordPress makes.
 pub trait UserStore {
     /// `get_user_by('login', $login)`: the user with exactly this login, if any.
     fn user_by_login(&self, login: &[u8]) -> Option<User<'_>>;
@@ -581,34 +676,27 @@ pub trait UserStore {
     fn session_expiration(&self, user_id: u64, verifier: &Verifier) -> Option<i64>;
 }
 
-/// How to validate: the request's time and kind, and which WordPress to follow.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// How to validate: the request's kind and which WordPress to follow (the time is an argument
+/// of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Options {
-    /// The request time (Unix seconds).
-    pub now: u64,
     /// Allow WordPress's one-hour grace period: true for POST and admin-ajax requests.
     pub grace_period: bool,
     /// Version behaviour.
-    pub compat: Compat,
+    pub version: WpVersion,
 }
 
-impl Options {
-    /// A GET request at `now`, current WordPress behaviour.
-    #[must_use]
-    pub fn at(now: u64) -> Self {
-        Self {
-            now,
-            grace_period: false,
-            compat: Compat::default(),
-        }
-    }
-}
-
-/// A validated cookie.
+/// A validated cookie: who, and what it carried.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Valid {
+pub struct Valid<'a> {
     /// The authenticated user.
     pub user_id: u64,
+    /// The cookie's login.
+    pub login: &'a [u8],
+    /// The cookie's session token (for the `wp_rest` nonce's context).
+    pub token: &'a [u8],
+    /// The cookie's expiration, as PHP's `(int)` reads the field.
+    pub expiration: i64,
     /// Accepted only thanks to the grace period (WordPress sets `$login_grace_period`).
     pub grace_period_used: bool,
 }
@@ -616,32 +704,31 @@ pub struct Valid {
 /// One hour: the grace period for POST and admin-ajax requests.
 pub const GRACE_SECONDS: u64 = 3_600;
 
-/// `wp_validate_auth_cookie()` on a decoded cookie value, in WordPress's order: parse,
-/// expiration, user lookup, MAC (constant time), session token.
+/// WordPress's step 4 of cookie validation, after the caller looked the user up: the
+/// cookie's MAC under the user's password fragment, compared in constant time.
 ///
 /// # Errors
-/// The first failing step, as [`Error::Malformed`], [`Error::Expired`],
-/// [`Error::BadUsername`], [`Error::BadHash`] or [`Error::BadSessionToken`].
-pub fn validate<S: UserStore + ?Sized>(
+/// [`Error::BadHash`].
+#[inline]
+pub fn verify_mac<'a>(
     key: &CookieKey,
-    cookie: &[u8],
-    opts: &Options,
-    store: &S,
-) -> Result<Valid, Error> {
-    let p = parse(cookie)?;
-    let before_now = php::check_expiry(p.expiration, opts)?;
-    let user = store.user_by_login(p.username).ok_or(Error::BadUsername)?;
+    cookie: &Unexpired<'a>,
+    user: &User<'_>,
+) -> Result<Authentic<'a>, Error> {
+    let p = &cookie.parsed;
     // The length is public; the contents are compared in constant time.
     let sent: &[u8; 64] = p.hmac.try_into().map_err(|_| Error::BadHash)?;
-    let frag = pass_frag(user.user_pass, opts.compat);
+    let frag = pass_frag(user.user_pass, cookie.version);
     // The session verifier does not depend on the MAC's chain of MD5 and SHA-256
     // compressions; it is only used once the MAC has matched.
     let verifier = Verifier::of(p.token);
     // The HMAC's message, `login|expiration|token`, is the cookie up to its last `|`; the
     // `wp_hash()` message puts the fragment after the login's `|`.
-    let login = p.username.len() + 1;
-    let hmac_msg = cookie.get(..login + p.expiration.len() + 1 + p.token.len());
-    let (Some(login_bar), Some(hmac_msg)) = (cookie.get(..login), hmac_msg) else {
+    let login = p.login.len() + 1;
+    let hmac_msg = p
+        .value
+        .get(..login + p.expiration.len() + 1 + p.token.len());
+    let (Some(login_bar), Some(hmac_msg)) = (p.value.get(..login), hmac_msg) else {
         return Err(Error::Malformed);
     };
     let rest = hmac_msg.get(login..).unwrap_or_default();
@@ -649,14 +736,36 @@ pub fn validate<S: UserStore + ?Sized>(
     if !ct_eq_hex(&mac, sent) {
         return Err(Error::BadHash);
     }
-    match store.session_expiration(user.id, &verifier) {
-        Some(exp) if i128::from(exp) >= i128::from(opts.now) => {}
-        _ => return Err(Error::BadSessionToken),
-    }
-    Ok(Valid {
-        user_id: user.id,
-        grace_period_used: before_now,
+    Ok(Authentic {
+        unexpired: *cookie,
+        user_id: user.user_id,
+        verifier,
     })
+}
+
+/// `wp_validate_auth_cookie()` on a decoded cookie value at `now`, in WordPress's order:
+/// [`parse`], [`Parsed::check_expiry`], the user lookup, [`verify_mac`] (constant time), the
+/// session lookup and [`Authentic::check_session`]. A convenience over those steps for a
+/// synchronous store; an asynchronous one drives the steps itself.
+///
+/// # Errors
+/// The first failing step, as [`Error::Malformed`], [`Error::Expired`],
+/// [`Error::BadUsername`], [`Error::BadHash`] or [`Error::BadSessionToken`].
+#[doc(alias = "wp_validate_auth_cookie")]
+pub fn validate<'a, S: UserStore + ?Sized>(
+    key: &CookieKey,
+    now: u64,
+    cookie: &'a [u8],
+    opts: &Options,
+    store: &S,
+) -> Result<Valid<'a>, Error> {
+    let unexpired = parse(cookie)?.check_expiry(now, opts)?;
+    let user = store
+        .user_by_login(unexpired.login())
+        .ok_or(Error::BadUsername)?;
+    let authentic = verify_mac(key, &unexpired, &user)?;
+    let session = store.session_expiration(user.user_id, authentic.verifier());
+    authentic.check_session(now, session)
 }
 
 #[cfg(test)]
@@ -710,14 +819,21 @@ mod tests {
     fn spec_worked_example() {
         let key = CookieKey::new(Scheme::LoggedIn, b"logged-in-key", b"logged-in-salt");
         let user_pass = b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234";
-        assert_eq!(pass_frag(user_pass, Compat::Wp61), b"efgh");
-        assert_eq!(pass_frag(user_pass, Compat::Wp68), b"efgh");
+        assert_eq!(pass_frag(user_pass, WpVersion::Wp61), b"efgh");
+        assert_eq!(pass_frag(user_pass, WpVersion::Wp68), b"efgh");
         assert_eq!(
             key.hmac_key(b"admin", b"efgh", b"1700172800", b"TOKEN")
                 .as_str(),
             "4cc642fb08ef498be0e2903230c47481"
         );
-        let c = key.generate(b"admin", user_pass, 1_700_172_800, b"TOKEN", Compat::Wp68);
+        let c = generate(
+            &key,
+            b"admin",
+            user_pass,
+            1_700_172_800,
+            b"TOKEN",
+            WpVersion::Wp68,
+        );
         let mut buf = [0u8; 128];
         let n = c.write_raw(&mut buf).unwrap();
         assert_eq!(
@@ -730,13 +846,19 @@ mod tests {
 
     #[test]
     fn pass_frag_rules() {
-        assert_eq!(pass_frag(b"$wp$2y$10$abcdefghijkl", Compat::Wp61), b"0$ab");
-        assert_eq!(pass_frag(b"$wp$2y$10$abcdefghijkl", Compat::Wp68), b"ijkl");
-        assert_eq!(pass_frag(b"$2y$10$abcdefghijkl", Compat::Wp68), b"bcde");
-        assert_eq!(pass_frag(b"short", Compat::Wp61), b"");
-        assert_eq!(pass_frag(b"123456789", Compat::Wp61), b"9");
-        assert_eq!(pass_frag(b"abc", Compat::Wp68), b"abc");
-        assert_eq!(pass_frag(b"", Compat::Wp68), b"");
+        assert_eq!(
+            pass_frag(b"$wp$2y$10$abcdefghijkl", WpVersion::Wp61),
+            b"0$ab"
+        );
+        assert_eq!(
+            pass_frag(b"$wp$2y$10$abcdefghijkl", WpVersion::Wp68),
+            b"ijkl"
+        );
+        assert_eq!(pass_frag(b"$2y$10$abcdefghijkl", WpVersion::Wp68), b"bcde");
+        assert_eq!(pass_frag(b"short", WpVersion::Wp61), b"");
+        assert_eq!(pass_frag(b"123456789", WpVersion::Wp61), b"9");
+        assert_eq!(pass_frag(b"abc", WpVersion::Wp68), b"abc");
+        assert_eq!(pass_frag(b"", WpVersion::Wp68), b"");
     }
 
     /// The fast shape (a 64-byte last field) and the general search agree with a plain split,
@@ -769,11 +891,12 @@ mod tests {
             }
             let fields: std::vec::Vec<&[u8]> = v.split(|&b| b == b'|').collect();
             let want = match (v.is_empty(), fields.as_slice()) {
-                (false, &[username, expiration, token, hmac]) => Ok(Parsed {
-                    username,
+                (false, &[login, expiration, token, hmac]) => Ok(Parsed {
+                    login,
                     expiration,
                     token,
                     hmac,
+                    value: &v,
                 }),
                 _ => Err(Error::Malformed),
             };
@@ -792,7 +915,7 @@ mod tests {
         assert_eq!(parse(b"a|b|c"), Err(Error::Malformed));
         assert_eq!(parse(b"a|b|c|d|e"), Err(Error::Malformed));
         let p = parse(b"|||").unwrap();
-        assert_eq!(p.username, b"");
+        assert_eq!(p.login, b"");
         assert_eq!(p.hmac, b"");
     }
 }

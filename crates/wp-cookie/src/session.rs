@@ -12,8 +12,8 @@
 //! let meta = br#"a:1:{s:64:"d5f22bc5ff8a787eae79b0b0698a0305c408d6364f915559a1f533ea0d9a0f18";a:2:{s:10:"expiration";i:1624542557;s:5:"login";i:1624510657;}}"#;
 //! let sessions = SessionMeta::parse(meta).unwrap();
 //! assert_eq!(sessions.expiration(&v), Some(1_624_542_557));
-//! assert!(sessions.verify(token, 1_624_542_557));
-//! assert!(!sessions.verify(token, 1_624_542_558));
+//! assert!(sessions.verify(1_624_542_557, token));
+//! assert!(!sessions.verify(1_624_542_558, token));
 //! ```
 
 use core::fmt;
@@ -29,35 +29,9 @@ use crate::Error;
 /// The length of a WordPress session token.
 pub const TOKEN_LEN: usize = 43;
 
-/// A session token: 43 characters of `[A-Za-z0-9]`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct SessionToken([u8; TOKEN_LEN]);
-
-impl SessionToken {
-    /// A new token, `wp_generate_password(43, false)`: see [`wp_hash::generate_password`]
-    /// (each character uniform over `[A-Za-z0-9]`, from the caller's random bytes).
-    pub fn generate(fill: impl FnMut(&mut [u8])) -> Self {
-        Self(wp_hash::generate_password(fill))
-    }
-
-    /// The token.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
-    /// The token's bytes.
-    #[must_use]
-    pub fn as_bytes(&self) -> &[u8; TOKEN_LEN] {
-        &self.0
-    }
-}
-
-impl fmt::Debug for SessionToken {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SessionToken([redacted])")
-    }
-}
+/// A session token: `wp_generate_password(43, false)`, 43 characters of `[A-Za-z0-9]` from the
+/// caller's random bytes ([`wp_hash::GeneratedPassword::generate`]).
+pub type SessionToken = wp_hash::GeneratedPassword<TOKEN_LEN>;
 
 /// The key a session is stored under: the SHA-256 of the token, which WordPress writes as 64
 /// lowercase hex characters (`hash('sha256', $token)`).
@@ -219,7 +193,7 @@ impl<'a> SessionMeta<'a> {
 
     /// `WP_Session_Tokens::verify($token)` at `now`.
     #[must_use]
-    pub fn verify(&self, token: &[u8], now: u64) -> bool {
+    pub fn verify(&self, now: u64, token: &[u8]) -> bool {
         self.get(&Verifier::of(token))
             .is_some_and(|s| s.is_valid_at(now))
     }
@@ -423,7 +397,7 @@ mod owned {
 
         /// `update($token, $session)` (or `destroy($token)` with `None`) at `now`: every
         /// expired row is dropped and legacy rows are rewritten, as WordPress does on any write.
-        pub fn update(&mut self, token: &[u8], session: Option<Php>, now: u64) {
+        pub fn update(&mut self, now: u64, token: &[u8], session: Option<Php>) {
             let key = Php::Str(Verifier::of(token).hex().as_bytes().to_vec());
             let mut rows = self.sessions(now);
             match (rows.iter().position(|(k, _)| *k == key), session) {
@@ -443,8 +417,8 @@ mod owned {
 
         /// `create($expiration)` with the session WordPress builds: `expiration`, `ip` and `ua`
         /// when non-empty, `login`. The token comes from the caller
-        /// ([`super::SessionToken::generate`]).
-        pub fn create(&mut self, token: &[u8], expiration: i64, ip: &[u8], ua: &[u8], now: u64) {
+        /// ([`wp_hash::GeneratedPassword::generate`]).
+        pub fn create(&mut self, now: u64, token: &[u8], expiration: i64, ip: &[u8], ua: &[u8]) {
             let s = |t: &[u8]| Php::Str(t.to_vec());
             let mut session = alloc::vec![(s(b"expiration"), Php::Int(expiration))];
             if !ip.is_empty() {
@@ -457,12 +431,12 @@ mod owned {
                 s(b"login"),
                 Php::Int(i64::try_from(now).unwrap_or(i64::MAX)),
             ));
-            self.update(token, Some(Php::Array(session)), now);
+            self.update(now, token, Some(Php::Array(session)));
         }
 
         /// `get($token)`: the session, if valid at `now`.
         #[must_use]
-        pub fn get(&self, token: &[u8], now: u64) -> Option<Php> {
+        pub fn get(&self, now: u64, token: &[u8]) -> Option<Php> {
             let key = Php::Str(Verifier::of(token).hex().as_bytes().to_vec());
             self.sessions(now)
                 .into_iter()
@@ -472,8 +446,8 @@ mod owned {
 
         /// `verify($token)`.
         #[must_use]
-        pub fn verify(&self, token: &[u8], now: u64) -> bool {
-            self.get(token, now).is_some()
+        pub fn verify(&self, now: u64, token: &[u8]) -> bool {
+            self.get(now, token).is_some()
         }
 
         /// `get_all()`.

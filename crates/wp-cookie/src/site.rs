@@ -14,10 +14,10 @@
 use core::fmt;
 
 use md5::{Digest, Md5};
-use wp_hash::HexDigest;
+use wp_hash::{DAY_IN_SECONDS, HexDigest};
 
 use crate::date::HttpDate;
-use crate::{Compat, Cookie, CookieKey, Scheme};
+use crate::{Cookie, CookieKey, Scheme, WpVersion};
 
 /// `COOKIEHASH` and the cookie names built from it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -350,8 +350,9 @@ pub struct AuthKeys {
     pub logged_in: CookieKey,
 }
 
-/// What `wp_set_auth_cookie()` is called with, besides the keys and the site.
-#[derive(Clone, Copy, Debug)]
+/// What `wp_set_auth_cookie()` is called with, besides the keys, the time and the site.
+/// `Debug` prints the password hash and token as `[redacted]`.
+#[derive(Clone, Copy)]
 pub struct Login<'a> {
     /// `user_login`.
     pub login: &'a [u8],
@@ -359,14 +360,25 @@ pub struct Login<'a> {
     pub user_pass: &'a [u8],
     /// The session token both cookies carry.
     pub token: &'a [u8],
-    /// The login time.
-    pub now: u64,
     /// "Remember me": 14 days and a persistent cookie, else 2 days and a session cookie.
     pub remember: bool,
     /// Whether the admin cookie is the secure one (`$secure`, by default "request is HTTPS").
     pub secure: bool,
     /// Version behaviour of the password fragment.
-    pub compat: Compat,
+    pub version: WpVersion,
+}
+
+impl fmt::Debug for Login<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Login")
+            .field("login", &self.login.escape_ascii())
+            .field("user_pass", &"[redacted]")
+            .field("token", &"[redacted]")
+            .field("remember", &self.remember)
+            .field("secure", &self.secure)
+            .field("version", &self.version)
+            .finish()
+    }
 }
 
 /// The cookies of one login, in the order WordPress sends them.
@@ -384,22 +396,22 @@ impl<'a> LoginCookies<'a> {
     }
 }
 
-const DAY: u64 = 86_400;
-
 /// `wp_set_auth_cookie()`: the admin cookie at the plugins and admin paths, then the
 /// `logged_in` cookie at `COOKIEPATH` and, if different, `SITECOOKIEPATH`.
 #[must_use]
+#[doc(alias = "wp_set_auth_cookie")]
 pub fn set_auth_cookies<'a>(
     keys: &AuthKeys,
+    now: u64,
     names: &'a CookieNames,
     paths: &Paths<'a>,
     login: &Login<'a>,
 ) -> LoginCookies<'a> {
     let (expiration, expires) = if login.remember {
-        let e = login.now + 14 * DAY;
-        (e, e + DAY / 2)
+        let e = now + 14 * DAY_IN_SECONDS;
+        (e, e + DAY_IN_SECONDS / 2)
     } else {
-        (login.now + 2 * DAY, 0)
+        (now + 2 * DAY_IN_SECONDS, 0)
     };
     let (admin_name, admin_key) = if login.secure {
         (names.secure_auth(), &keys.secure_auth)
@@ -408,12 +420,13 @@ pub fn set_auth_cookies<'a>(
     };
     let secure_logged_in = login.secure && paths.home.starts_with(b"https:");
     let cookie = |key: &CookieKey| {
-        key.generate(
+        crate::generate(
+            key,
             login.login,
             login.user_pass,
             expiration,
             login.token,
-            login.compat,
+            login.version,
         )
     };
     let admin = cookie(admin_key);
@@ -422,7 +435,7 @@ pub fn set_auth_cookies<'a>(
         name,
         value,
         expires,
-        now: login.now,
+        now,
         path,
         secure,
     };

@@ -10,7 +10,7 @@
 use core::fmt::Write as _;
 use std::path::Path;
 
-use wp_cookie::{Compat, CookieKey, Error, Options, User, UserStore, Verifier, validate};
+use wp_cookie::{CookieKey, Error, Options, User, UserStore, Verifier, WpVersion, validate};
 use wp_hash::SaltSource;
 use wp_testkit::oracle::{
     ALNUM, PRINTABLE, Rng, assert_agreement, hex, lines_per_case, php_wordpress,
@@ -70,7 +70,7 @@ struct Store<'a> {
 impl UserStore for Store<'_> {
     fn user_by_login(&self, login: &[u8]) -> Option<User<'_>> {
         (login == self.case.login).then_some(User {
-            id: self.case.id,
+            user_id: self.case.id,
             user_pass: &self.case.user_pass,
         })
     }
@@ -210,11 +210,16 @@ fn add_checks(rng: &mut Rng, case: &mut Case, ours: &[u8]) {
 /// Our result in the harness's notation.
 fn ours(key: &CookieKey, case: &Case, check: &Check) -> String {
     let opts = Options {
-        now: check.time,
         grace_period: check.post || check.ajax,
-        compat: Compat::Wp61,
+        version: WpVersion::Wp61,
     };
-    match validate(key, &check.cookie, &opts, &Store { case, check }) {
+    match validate(
+        key,
+        check.time,
+        &check.cookie,
+        &opts,
+        &Store { case, check },
+    ) {
         Ok(v) => format!("valid:{}:{}", v.user_id, u8::from(v.grace_period_used)),
         // WordPress 6.1 dies with a TypeError there; we report Malformed.
         Err(Error::Malformed)
@@ -248,15 +253,15 @@ fn php_wordpress_agrees() {
         let mut cases = Vec::new();
         for n in 0..CASES_PER_BATCH {
             let mut case = random_case(&mut rng, n as u64 + 1);
-            let cookie = key_for(case.scheme)
-                .generate(
-                    &case.login,
-                    &case.user_pass,
-                    case.expiration,
-                    &case.token,
-                    Compat::Wp61,
-                )
-                .to_vec();
+            let cookie = wp_cookie::generate(
+                &key_for(case.scheme),
+                &case.login,
+                &case.user_pass,
+                case.expiration,
+                &case.token,
+                WpVersion::Wp61,
+            )
+            .to_vec();
             add_checks(&mut rng, &mut case, &cookie);
             cases.push((case, cookie));
         }

@@ -20,8 +20,28 @@ use block::{HmacKey, HmacStream};
 
 pub use decimal::Decimal;
 pub use hex::{HexDigest, hex_into};
-pub use password::{ALNUM, generate_password};
+pub use password::{ALNUM, GeneratedPassword};
 pub use salt::{Salt, SaltSource, Scheme, wp_salt};
+
+/// WordPress's `DAY_IN_SECONDS`.
+pub const DAY_IN_SECONDS: u64 = 86_400;
+
+/// Which WordPress behaviour to reproduce where releases differ; one choice for every crate of
+/// the workspace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum WpVersion {
+    /// WordPress 6.1 up to 6.7. Cookies: the password fragment is always
+    /// `substr(user_pass, 8, 4)` and the expiration string is compared with PHP's loose
+    /// comparison. Passwords: MD5 digests, then phpass with PHP's `crypt()` as fallback (so
+    /// `$P$`, `$H$`, bcrypt and the crypt(3) formats; not `$wp$`, Argon2 or `$generic$`).
+    Wp61,
+    /// WordPress 6.8 and later (the default). Cookies: the fragment is taken at offset 8 only
+    /// for `$P$` and `$2y$` hashes, else it is the last four bytes; the expiration is cast with
+    /// `(int)`. Passwords: `wp_check_password()`'s 6.8 decision list (bcrypt pre-hashed as
+    /// `$wp$`, BLAKE2b `$generic$` for application passwords, then the older formats).
+    #[default]
+    Wp68,
+}
 
 /// What went wrong in this crate.
 #[non_exhaustive]

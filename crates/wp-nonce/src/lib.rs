@@ -10,10 +10,9 @@ use core::{fmt, num::NonZeroU64};
 
 use subtle::ConstantTimeEq;
 use wp_hash::block::{Md5, pad};
-use wp_hash::{Decimal, Salt, WpHashKey, hex_into};
+use wp_hash::{Decimal, Salt, SaltSource, WpHashKey, hex_into, wp_salt};
 
-/// WordPress's `DAY_IN_SECONDS`, the default nonce lifetime.
-pub const DAY_IN_SECONDS: u64 = 86_400;
+pub use wp_hash::DAY_IN_SECONDS;
 
 /// Why a nonce was rejected. Every variant is WordPress's `false`.
 #[non_exhaustive]
@@ -138,13 +137,14 @@ impl From<i64> for Action<'_> {
     }
 }
 
-/// Everything a nonce is bound to besides the key and the time.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// Everything a nonce is bound to besides the key and the time. `Debug` prints the session
+/// token as `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Context<'a> {
     /// The action the nonce authorises.
     pub action: Action<'a>,
     /// The current user's ID; 0 when logged out.
-    pub uid: u64,
+    pub user_id: u64,
     /// The session token from the `logged_in` cookie; empty when there is none.
     pub token: &'a [u8],
     /// The nonce lifetime (the `nonce_life` filter's value for this action).
@@ -154,10 +154,10 @@ pub struct Context<'a> {
 impl<'a> Context<'a> {
     /// A context with the default one-day lifetime.
     #[must_use]
-    pub fn new(action: impl Into<Action<'a>>, uid: u64, token: &'a [u8]) -> Self {
+    pub fn new(action: impl Into<Action<'a>>, user_id: u64, token: &'a [u8]) -> Self {
         Self {
             action: action.into(),
-            uid,
+            user_id,
             token,
             life: Lifetime::DAY,
         }
@@ -167,6 +167,17 @@ impl<'a> Context<'a> {
     #[must_use]
     pub fn with_life(self, life: Lifetime) -> Self {
         Self { life, ..self }
+    }
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("action", &self.action)
+            .field("user_id", &self.user_id)
+            .field("token", &"[redacted]")
+            .field("life", &self.life)
+            .finish()
     }
 }
 
@@ -181,11 +192,19 @@ impl NonceKey {
         Self(WpHashKey::new(nonce_key, nonce_salt))
     }
 
-    /// Keys nonces with the salt `wp_salt('nonce')` resolved (use this when the site's
-    /// constants need WordPress's fallbacks).
+    /// Keys nonces with the salt `wp_salt('nonce')` resolved.
     #[must_use]
     pub fn from_salt(salt: &Salt<'_>) -> Self {
         Self(WpHashKey::from_salt(salt))
+    }
+
+    /// Keys nonces from wp-config constants (and site options) with WordPress's `wp_salt()`
+    /// fallbacks.
+    ///
+    /// # Errors
+    /// `wp_hash::Error::MissingSalt` where WordPress would have generated a salt.
+    pub fn from_source<S: SaltSource + ?Sized>(src: &S) -> Result<Self, wp_hash::Error> {
+        Ok(Self::from_salt(&wp_salt(src, wp_hash::Scheme::Nonce)?))
     }
 
     /// The nonce for an explicit tick: `substr(wp_hash("tick|action|uid|token", 'nonce'), -12, 10)`.
@@ -233,7 +252,7 @@ impl NonceKey {
             (Action::Bytes(a), _) => a,
             (Action::Int(_), d) => d.as_ref().map_or(&b""[..], Decimal::as_bytes),
         };
-        let uid = Decimal::new(ctx.uid);
+        let uid = Decimal::new(ctx.user_id);
         let [t0, t1] = ticks.map(Decimal::signed);
         let [r0, r1] = room;
         let message = |tick| pieces(tick, action, uid.as_bytes(), ctx.token);
@@ -274,7 +293,7 @@ pub fn message(tick: i64, ctx: &Context<'_>, mut sink: impl FnMut(&[u8])) {
         Action::Int(i) => sink(Decimal::signed(i).as_bytes()),
     }
     sink(b"|");
-    sink(Decimal::new(ctx.uid).as_bytes());
+    sink(Decimal::new(ctx.user_id).as_bytes());
     sink(b"|");
     sink(ctx.token);
 }
@@ -519,7 +538,7 @@ mod tests {
                 ] {
                     let ctx = Context {
                         action,
-                        uid: 7,
+                        user_id: 7,
                         token: &token[..len],
                         life: Lifetime::DAY,
                     };

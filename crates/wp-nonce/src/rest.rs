@@ -57,8 +57,9 @@ impl<'a> NonceSources<'a> {
     }
 }
 
-/// The request as the cookie check sees it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// The request as the cookie check sees it. `Debug` prints the token and nonce as
+/// `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Request<'a> {
     /// An earlier `rest_authentication_errors` handler already returned a non-empty result.
     pub prior_decided: bool,
@@ -70,6 +71,18 @@ pub struct Request<'a> {
     pub token: &'a [u8],
     /// The nonce, from [`NonceSources::select`].
     pub nonce: Option<&'a [u8]>,
+}
+
+impl core::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Request")
+            .field("prior_decided", &self.prior_decided)
+            .field("cookie", &self.cookie)
+            .field("user_id", &self.user_id)
+            .field("token", &"[redacted]")
+            .field("nonce", &self.nonce.map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 /// The cookie check's decision.

@@ -59,7 +59,7 @@ fn random_case(rng: &mut Rng, key: &NonceKey) -> Case {
     }
     let ctx = Context {
         action,
-        uid,
+        user_id: uid,
         token: leak(token.clone()),
         life,
     };
@@ -143,7 +143,7 @@ fn php_wordpress_agrees() {
         for (c, line) in cases.iter().zip(lines) {
             let ctx = Context {
                 action: c.action,
-                uid: c.uid,
+                user_id: c.uid,
                 token: &c.token,
                 life: c.life,
             };

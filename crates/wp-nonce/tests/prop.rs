@@ -19,7 +19,7 @@ proptest! {
     ) {
         let key = NonceKey::new(&key, b"salt");
         let life = Lifetime::new(2 * half).unwrap();
-        let ctx = Context { action: Action::Bytes(&action), uid, token: &token, life };
+        let ctx = Context { action: Action::Bytes(&action), user_id: uid, token: &token, life };
         let n = create(&key, now, &ctx);
         prop_assert_eq!(verify(&key, now, &ctx, n.as_bytes()), Ok(Age::Current));
         prop_assert_eq!(tick(now + half, life), tick(now, life) + 1);
@@ -48,7 +48,7 @@ proptest! {
         let key = NonceKey::new(b"k", b"s");
         let ctx = Context::new("wp_rest", uid, b"token");
         let n = create(&key, now, &ctx);
-        let other_user = Context { uid: uid + 1, ..ctx };
+        let other_user = Context { user_id: uid + 1, ..ctx };
         let other_token = Context { token: b"other", ..ctx };
         let other_action = Context { action: Action::Int(-1), ..ctx };
         for c in [other_user, other_token, other_action] {

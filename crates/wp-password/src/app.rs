@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::DecodePaddingMode;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 
-use crate::{Compat, MAX_PASSWORD_LEN, check_password, fast};
+use crate::{Error, MAX_PASSWORD_LEN, WpVersion, fast};
 
 /// Length of a generated application password.
 pub const PASSWORD_LEN: usize = 24;
@@ -17,43 +17,10 @@ pub const PASSWORD_LEN: usize = 24;
 /// Length of its chunked display form (`abcd efgh ijkl mnop qrst uvwx`).
 pub const CHUNKED_LEN: usize = 29;
 
-/// A new application password.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct AppPassword([u8; PASSWORD_LEN]);
-
-impl AppPassword {
-    /// `wp_generate_password(24, false)`: see [`wp_hash::generate_password`] (each
-    /// character uniform over `[A-Za-z0-9]`, from the caller's random bytes).
-    pub fn generate(fill: impl FnMut(&mut [u8])) -> Self {
-        Self(wp_hash::generate_password(fill))
-    }
-
-    /// The password, to show the user once.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-
-    /// The display form in groups of four.
-    #[must_use]
-    pub fn chunked(&self) -> [u8; CHUNKED_LEN] {
-        let mut out = [0u8; CHUNKED_LEN];
-        let _ = chunk(&self.0, &mut out);
-        out
-    }
-
-    /// What WordPress 6.8+ stores for it: [`crate::fast_hash`].
-    #[must_use]
-    pub fn hash(&self) -> [u8; fast::HASH_LEN] {
-        fast::fast_hash(&self.0)
-    }
-}
-
-impl core::fmt::Debug for AppPassword {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("AppPassword(..)")
-    }
-}
+/// A new application password: `wp_generate_password(24, false)` from the caller's random
+/// bytes ([`wp_hash::GeneratedPassword::generate`]). Show [`chunk`] of it to the user once and
+/// store [`crate::fast_hash`] of it, as WordPress 6.8 does.
+pub type AppPassword = wp_hash::GeneratedPassword<PASSWORD_LEN>;
 
 /// The room [`chunk`] needs for an input of `len` bytes.
 #[must_use]
@@ -99,7 +66,8 @@ pub fn normalize<'a>(supplied: &[u8], out: &'a mut [u8]) -> Option<&'a [u8]> {
 }
 
 /// One stored application password (an element of the `_application_passwords` user meta).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `Debug` prints the stored hash as `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Item<'a> {
     /// Its v4 UUID.
     pub uuid: &'a str,
@@ -117,16 +85,30 @@ pub struct Item<'a> {
     pub last_ip: Option<&'a str>,
 }
 
+impl core::fmt::Debug for Item<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Item")
+            .field("uuid", &self.uuid)
+            .field("app_id", &self.app_id)
+            .field("name", &self.name)
+            .field("password", &"[redacted]")
+            .field("created", &self.created)
+            .field("last_used", &self.last_used)
+            .field("last_ip", &self.last_ip)
+            .finish()
+    }
+}
+
 /// Checks an already-normalised password against one stored hash the way the version does:
 /// 6.1 `wp_check_password()`; 6.8 `WP_Application_Passwords::check_password()`
 /// (`$generic$` → [`crate::verify_fast_hash`], else `wp_check_password()`).
 #[must_use]
-pub fn check(normalized: &[u8], stored: &[u8], compat: Compat) -> bool {
-    match compat {
-        Compat::Wp68 if stored.starts_with(fast::PREFIX) => {
-            fast::verify_fast_hash(normalized, stored)
+pub fn check(normalized: &[u8], stored: &[u8], version: WpVersion) -> bool {
+    match version {
+        WpVersion::Wp68 if stored.starts_with(fast::PREFIX) => {
+            fast::verify_fast_hash(normalized, stored).is_ok()
         }
-        _ => check_password(normalized, stored, compat),
+        _ => crate::verify(normalized, stored, version).is_ok(),
     }
 }
 
@@ -134,11 +116,11 @@ pub fn check(normalized: &[u8], stored: &[u8], compat: Compat) -> bool {
 /// Each record is checked with constant-time comparisons; like WordPress, the search stops at
 /// the first match.
 #[must_use]
-pub fn find(items: &[Item<'_>], supplied: &[u8], compat: Compat) -> Option<usize> {
+pub fn find(items: &[Item<'_>], supplied: &[u8], version: WpVersion) -> Option<usize> {
     let first = |pw: &[u8]| {
         items
             .iter()
-            .position(|item| check(pw, item.password, compat))
+            .position(|item| check(pw, item.password, version))
     };
     // Typical passwords fit the small buffer, which is cheaper to clear than the large one.
     if supplied.len() <= 64 {
@@ -152,7 +134,7 @@ pub fn find(items: &[Item<'_>], supplied: &[u8], compat: Compat) -> Option<usize
 #[derive(Debug, Clone, Copy)]
 pub struct Account<'a> {
     /// `ID`.
-    pub id: u64,
+    pub user_id: u64,
     /// `wp_is_application_passwords_available_for_user()` (the filter's answer; true by default).
     pub available: bool,
     /// The user's `_application_passwords` records, in stored order.
@@ -222,64 +204,6 @@ pub fn is_email(s: &[u8]) -> bool {
     labels >= 2
 }
 
-/// A WordPress error of the application-password check, as `rest_application_password_check_errors()`
-/// reports it (HTTP status 401 for all).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum AuthError {
-    /// No user with that login (and the name is not an e-mail address).
-    InvalidUsername,
-    /// The name looks like an e-mail address and no user has it.
-    InvalidEmail,
-    /// The filter disabled application passwords for this user.
-    DisabledForUser,
-    /// No stored record matches (also: the user has none).
-    IncorrectPassword,
-}
-
-impl AuthError {
-    /// The WordPress error code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::InvalidUsername => "invalid_username",
-            Self::InvalidEmail => "invalid_email",
-            Self::DisabledForUser => "application_passwords_disabled_for_user",
-            Self::IncorrectPassword => "incorrect_password",
-        }
-    }
-
-    /// WordPress's (English) message.
-    #[must_use]
-    pub fn message(self) -> &'static str {
-        match self {
-            Self::InvalidUsername => {
-                "<strong>Error:</strong> Unknown username. Check again or try your email address."
-            }
-            Self::InvalidEmail => {
-                "<strong>Error:</strong> Unknown email address. Check again or try your username."
-            }
-            Self::DisabledForUser => {
-                "Application passwords are not available for your account. Please contact the site administrator for assistance."
-            }
-            Self::IncorrectPassword => "The provided password is an invalid application password.",
-        }
-    }
-
-    /// The HTTP status of the REST response.
-    #[must_use]
-    pub fn status(self) -> u16 {
-        401
-    }
-}
-
-impl core::fmt::Display for AuthError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
-impl core::error::Error for AuthError {}
-
 /// A successful application-password authentication.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Authenticated {
@@ -304,57 +228,130 @@ pub enum Outcome {
     NotApplicable,
     /// The user is authenticated.
     Authenticated(Authenticated),
-    /// The request fails with this error.
-    Failed(AuthError),
+    /// The request fails with this error ([`Error::code`], [`Error::message`] and
+    /// [`Error::status`] give WordPress's answer).
+    Failed(Error),
 }
 
-/// `wp_validate_application_password()` → `wp_authenticate_application_password()` for a
-/// request with no user determined yet. `credentials` are `PHP_AUTH_USER` / `PHP_AUTH_PW`
-/// when both are set (see [`populate`]); `now` is the request time.
-///
-/// For an unknown user WordPress answers at once; call [`crate::dummy_check`] before
-/// returning the error if response times must not reveal which user names exist.
+/// Basic credentials application passwords take part for: look the user up by
+/// [`Pending::login`], then, if there is none and [`Pending::by_email`] says so, by e-mail;
+/// then finish with [`verify`] (or [`Pending::unknown_user`] when no user was found).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Pending<'a> {
+    login: &'a [u8],
+    password: &'a [u8],
+    by_email: bool,
+}
+
+impl core::fmt::Debug for Pending<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Pending")
+            .field("login", &self.login.escape_ascii())
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+impl<'a> Pending<'a> {
+    /// The name to look up with `get_user_by('login')`.
+    #[must_use]
+    pub fn login(&self) -> &'a [u8] {
+        self.login
+    }
+
+    /// Whether WordPress tries `get_user_by('email')` when no login matches (the name
+    /// [`is_email`]).
+    #[must_use]
+    pub fn by_email(&self) -> bool {
+        self.by_email
+    }
+
+    /// The error when neither lookup found a user: [`Error::InvalidEmail`] for a name that
+    /// looks like an e-mail address, else [`Error::InvalidUsername`]. WordPress answers at
+    /// once; call [`crate::dummy_verify`] first if response times must not reveal which names
+    /// exist.
+    #[must_use]
+    pub fn unknown_user(&self) -> Error {
+        if self.by_email {
+            Error::InvalidEmail
+        } else {
+            Error::InvalidUsername
+        }
+    }
+}
+
+/// The first step of `wp_validate_application_password()`: whether application passwords
+/// take part for this request and these credentials (`PHP_AUTH_USER` / `PHP_AUTH_PW` when both
+/// are set, see [`populate`]). `None` is [`Outcome::NotApplicable`].
 #[must_use]
+pub fn start<'a>(site: &Site, credentials: Option<(&'a [u8], &'a [u8])>) -> Option<Pending<'a>> {
+    let (login, password) = credentials?;
+    if !site.available || !site.in_use || !site.api_request {
+        return None;
+    }
+    Some(Pending {
+        login,
+        password,
+        by_email: is_email(login),
+    })
+}
+
+/// The last step at `now`, once the caller found the user: `wp_authenticate_application_password()`
+/// over the user's records.
+///
+/// # Errors
+/// [`Error::DisabledForUser`], [`Error::IncorrectPassword`].
+#[doc(alias = "wp_authenticate_application_password")]
+pub fn verify(
+    now: u64,
+    pending: &Pending<'_>,
+    account: &Account<'_>,
+    version: WpVersion,
+) -> Result<Authenticated, Error> {
+    if !account.available {
+        return Err(Error::DisabledForUser);
+    }
+    let i = find(account.items, pending.password, version).ok_or(Error::IncorrectPassword)?;
+    let item = account.items.get(i);
+    Ok(Authenticated {
+        user_id: account.user_id,
+        item: i,
+        record_usage: item.is_some_and(|it| {
+            i128::from(it.last_used.unwrap_or(0)) + i128::from(wp_hash::DAY_IN_SECONDS)
+                <= i128::from(now)
+        }),
+        md5_rehash: version == WpVersion::Wp61 && item.is_some_and(|it| it.password.len() <= 32),
+    })
+}
+
+/// `wp_validate_application_password()` → `wp_authenticate_application_password()` at `now`
+/// for a request with no user determined yet, over a synchronous [`Accounts`] store: a
+/// convenience over [`start`], the lookups and [`verify`].
+#[must_use]
+#[doc(alias = "wp_validate_application_password")]
 pub fn authenticate(
     site: &Site,
+    now: u64,
     accounts: &impl Accounts,
     credentials: Option<(&[u8], &[u8])>,
-    now: i64,
-    compat: Compat,
+    version: WpVersion,
 ) -> Outcome {
-    let Some((user, supplied)) = credentials else {
+    let Some(pending) = start(site, credentials) else {
         return Outcome::NotApplicable;
     };
-    if !site.available || !site.in_use || !site.api_request {
-        return Outcome::NotApplicable;
-    }
-    let looks_like_email = is_email(user);
-    let account = accounts
-        .by_login(user)
-        .or_else(|| looks_like_email.then(|| accounts.by_email(user)).flatten());
-    let Some(account) = account else {
-        return Outcome::Failed(if looks_like_email {
-            AuthError::InvalidEmail
-        } else {
-            AuthError::InvalidUsername
-        });
+    let account = accounts.by_login(pending.login()).or_else(|| {
+        pending
+            .by_email()
+            .then(|| accounts.by_email(pending.login()))
+            .flatten()
+    });
+    let result = match account {
+        Some(account) => verify(now, &pending, &account, version),
+        None => Err(pending.unknown_user()),
     };
-    if !account.available {
-        return Outcome::Failed(AuthError::DisabledForUser);
-    }
-    match find(account.items, supplied, compat) {
-        Some(i) => {
-            let item = account.items.get(i);
-            Outcome::Authenticated(Authenticated {
-                user_id: account.id,
-                item: i,
-                record_usage: item
-                    .is_some_and(|it| it.last_used.unwrap_or(0).saturating_add(86_400) <= now),
-                md5_rehash: compat == Compat::Wp61
-                    && item.is_some_and(|it| it.password.len() <= 32),
-            })
-        }
-        None => Outcome::Failed(AuthError::IncorrectPassword),
+    match result {
+        Ok(a) => Outcome::Authenticated(a),
+        Err(e) => Outcome::Failed(e),
     }
 }
 
@@ -438,7 +435,7 @@ const LENIENT: GeneralPurpose = GeneralPurpose::new(
 /// value (never read as "no credentials").
 pub fn populate<'a>(
     server: &Server<'a>,
-    compat: Compat,
+    version: WpVersion,
     buf: &'a mut [u8],
 ) -> Result<Populated<'a>, crate::Error> {
     let untouched = Populated {
@@ -458,18 +455,18 @@ pub fn populate<'a>(
         return Ok(untouched);
     };
     let colon = decoded.iter().position(|&b| b == b':');
-    Ok(match (compat, colon) {
-        (Compat::Wp68, None) => untouched,
-        (Compat::Wp61, None) => Populated {
+    Ok(match (version, colon) {
+        (WpVersion::Wp68, None) => untouched,
+        (WpVersion::Wp61, None) => Populated {
             user: Value::Str(decoded),
             password: Value::Null,
         },
         (_, Some(i)) => {
             let (user, rest) = decoded.split_at(i);
             let rest = rest.get(1..).unwrap_or_default();
-            let password = match compat {
-                Compat::Wp61 => rest.split(|&b| b == b':').next().unwrap_or_default(),
-                Compat::Wp68 => rest,
+            let password = match version {
+                WpVersion::Wp61 => rest.split(|&b| b == b':').next().unwrap_or_default(),
+                WpVersion::Wp68 => rest,
             };
             Populated {
                 user: Value::Str(user),
@@ -558,11 +555,11 @@ mod tests {
                 ..Server::default()
             };
             let mut exact = std::vec![0u8; len];
-            let p = populate(&server, Compat::Wp61, &mut exact).unwrap();
+            let p = populate(&server, WpVersion::Wp61, &mut exact).unwrap();
             assert!(p.user.get().is_some(), "length {len}");
             let mut short = std::vec![0u8; len - 1];
             assert_eq!(
-                populate(&server, Compat::Wp61, &mut short),
+                populate(&server, WpVersion::Wp61, &mut short),
                 Err(crate::Error::BufferTooSmall),
                 "length {len}"
             );

@@ -42,11 +42,19 @@ pub fn fast_hash(message: &[u8]) -> [u8; HASH_LEN] {
 
 /// `wp_verify_fast_hash(message, stored)`: a `$generic$` hash is compared in constant time
 /// with [`fast_hash`]; anything else is checked by phpass `CheckPassword`, as WordPress does.
-#[must_use]
-pub fn verify_fast_hash(message: &[u8], stored: &[u8]) -> bool {
-    if stored.starts_with(PREFIX) {
+///
+/// # Errors
+/// [`crate::Error::IncorrectPassword`].
+#[doc(alias = "wp_verify_fast_hash")]
+pub fn verify_fast_hash(message: &[u8], stored: &[u8]) -> Result<(), crate::Error> {
+    let ok = if stored.starts_with(PREFIX) {
         bool::from(fast_hash(message).as_slice().ct_eq(stored))
     } else {
         crate::phpass::check(message, stored, &crate::Limits::DEFAULT)
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::Error::IncorrectPassword)
     }
 }

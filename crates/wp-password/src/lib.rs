@@ -25,16 +25,7 @@ pub use error::Error;
 pub use fast::{fast_hash, verify_fast_hash};
 pub use limits::Limits;
 
-/// Which WordPress behaviour to reproduce where versions differ.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
-pub enum Compat {
-    /// WordPress up to 6.7: MD5 digests, then phpass with PHP's `crypt()` as fallback (so
-    /// `$P$`, `$H$`, bcrypt and the crypt(3) formats; not `$wp$`, Argon2 or `$generic$`).
-    Wp61,
-    /// WordPress 6.8 and later (the default): the decision list of [`Branch`].
-    #[default]
-    Wp68,
-}
+pub use wp_hash::WpVersion;
 
 /// The longest password WordPress checks or hashes, in bytes.
 pub const MAX_PASSWORD_LEN: usize = 4096;
@@ -97,34 +88,37 @@ impl Branch {
 /// caller to rehash: see [`needs_rehash`] (and, for 6.1's MD5 upgrade, [`Branch::Md5`]).
 ///
 /// ```
-/// use wp_password::{Compat, check_password};
+/// use wp_password::{Error, WpVersion, verify};
 /// let stored = b"$P$BCegwF4iNP5ap4082TPTXFIQ22GmwS1";
-/// assert!(check_password(b"password", stored, Compat::Wp68));
-/// assert!(!check_password(b"Password", stored, Compat::Wp68));
+/// assert_eq!(verify(b"password", stored, WpVersion::Wp68), Ok(()));
+/// assert_eq!(verify(b"Password", stored, WpVersion::Wp68), Err(Error::IncorrectPassword));
 /// ```
 ///
-/// A stored hash that asks for more work than [`Limits::DEFAULT`] is not run and answers
-/// `false`; [`check_password_within`] says why and takes other limits.
-#[must_use]
-pub fn check_password(password: &[u8], stored: &[u8], compat: Compat) -> bool {
-    check_password_within(password, stored, compat, &Limits::DEFAULT).unwrap_or(false)
+/// A stored hash that asks for more work than [`Limits::DEFAULT`] is not run
+/// ([`Error::CostLimit`]); [`verify_within`] takes other limits.
+///
+/// # Errors
+/// [`Error::IncorrectPassword`], [`Error::CostLimit`].
+#[doc(alias = "wp_check_password")]
+pub fn verify(password: &[u8], stored: &[u8], version: WpVersion) -> Result<(), Error> {
+    verify_within(password, stored, version, &Limits::DEFAULT)
 }
 
-/// [`check_password`] with the caller's [`Limits`] on the work a stored hash may ask for
+/// [`verify`] with the caller's [`Limits`] on the work a stored hash may ask for
 /// ([`Limits::PHP`]: as PHP, none).
 ///
 /// # Errors
-/// [`Error::CostLimit`] when the branch WordPress takes would hash and `stored` asks
-/// for more work than `limits` allow (checked before any hashing).
-pub fn check_password_within(
+/// [`Error::IncorrectPassword`]; [`Error::CostLimit`] when the branch WordPress takes would
+/// hash and `stored` asks for more work than `limits` allow (checked before any hashing).
+pub fn verify_within(
     password: &[u8],
     stored: &[u8],
-    compat: Compat,
+    version: WpVersion,
     limits: &Limits,
-) -> Result<bool, Error> {
-    let hashes = match compat {
-        Compat::Wp61 => stored.len() > 32,
-        Compat::Wp68 => matches!(
+) -> Result<(), Error> {
+    let hashes = match version {
+        WpVersion::Wp61 => stored.len() > 32,
+        WpVersion::Wp68 => matches!(
             Branch::of(password, stored),
             Branch::WpBcrypt | Branch::Phpass | Branch::PasswordVerify
         ),
@@ -132,15 +126,19 @@ pub fn check_password_within(
     if hashes {
         limits.admit(stored)?;
     }
-    Ok(check_admitted(password, stored, compat, limits))
+    if check_admitted(password, stored, version, limits) {
+        Ok(())
+    } else {
+        Err(Error::IncorrectPassword)
+    }
 }
 
-/// [`check_password_within`] once `stored` is admitted.
-fn check_admitted(password: &[u8], stored: &[u8], compat: Compat, limits: &Limits) -> bool {
-    match compat {
-        Compat::Wp61 if stored.len() <= 32 => md5_matches(password, stored),
-        Compat::Wp61 => phpass::check(password, stored, limits),
-        Compat::Wp68 => match Branch::of(password, stored) {
+/// [`verify_within`] once `stored` is admitted.
+fn check_admitted(password: &[u8], stored: &[u8], version: WpVersion, limits: &Limits) -> bool {
+    match version {
+        WpVersion::Wp61 if stored.len() <= 32 => md5_matches(password, stored),
+        WpVersion::Wp61 => phpass::check(password, stored, limits),
+        WpVersion::Wp68 => match Branch::of(password, stored) {
             Branch::Md5 => md5_matches(password, stored),
             Branch::TooLong => false,
             Branch::WpBcrypt => {
@@ -181,49 +179,29 @@ pub fn prehash(password: &[u8]) -> [u8; 64] {
     out
 }
 
-/// Why a password could not be hashed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum HashError {
-    /// Over 4096 bytes (WordPress returns `*`, which never verifies).
-    TooLong,
-    /// A bcrypt cost outside 04..=31.
-    Cost,
-}
-
-impl core::fmt::Display for HashError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str(match self {
-            Self::TooLong => "password longer than 4096 bytes",
-            Self::Cost => "bcrypt cost outside 04..=31",
-        })
-    }
-}
-
-impl core::error::Error for HashError {}
-
 /// `wp_hash_password()` of WordPress 6.8+: `$wp` + bcrypt `$2y$` of the pre-hash of the
 /// trimmed password. `salt` must be 16 bytes from a cryptographic RNG; `cost` is PHP's bcrypt
 /// cost (WordPress uses PHP's default: 10 before PHP 8.4, 12 from 8.4).
 ///
 /// # Errors
-/// [`HashError::TooLong`] over 4096 bytes (checked before trimming), [`HashError::Cost`].
+/// [`Error::TooLong`] over 4096 bytes (checked before trimming), [`Error::Cost`].
 ///
 /// ```
-/// use wp_password::{Compat, check_password, hash_password};
+/// use wp_password::{WpVersion, hash_password, verify};
 /// let stored = hash_password(b"correct horse", [7; 16], 4).unwrap();
 /// assert!(stored.starts_with(b"$wp$2y$04$"));
-/// assert!(check_password(b"correct horse", &stored, Compat::Wp68));
+/// assert_eq!(verify(b"correct horse", &stored, WpVersion::Wp68), Ok(()));
 /// ```
+#[doc(alias = "wp_hash_password")]
 pub fn hash_password(
     password: &[u8],
     salt: [u8; 16],
     cost: u8,
-) -> Result<[u8; WP_HASH_LEN], HashError> {
+) -> Result<[u8; WP_HASH_LEN], Error> {
     if password.len() > MAX_PASSWORD_LEN {
-        return Err(HashError::TooLong);
+        return Err(Error::TooLong);
     }
-    let setting = bcrypt::Setting::new(cost, salt).map_err(|_| HashError::Cost)?;
+    let setting = bcrypt::Setting::new(cost, salt).map_err(|_| Error::Cost)?;
     let inner = setting.hash(&prehash(wp_php::trim(password)));
     let mut out = [0u8; WP_HASH_LEN];
     let (prefix, rest) = out.split_at_mut(3);
@@ -236,13 +214,13 @@ pub fn hash_password(
 /// salt made from 6 random bytes.
 ///
 /// # Errors
-/// [`HashError::TooLong`] over 4096 bytes.
+/// [`Error::TooLong`] over 4096 bytes.
 pub fn hash_password_phpass(
     password: &[u8],
     random: [u8; 6],
-) -> Result<[u8; phpass::HASH_LEN], HashError> {
+) -> Result<[u8; phpass::HASH_LEN], Error> {
     if password.len() > MAX_PASSWORD_LEN {
-        return Err(HashError::TooLong);
+        return Err(Error::TooLong);
     }
     Ok(phpass::Setting::wordpress(random).hash(wp_php::trim(password)))
 }
@@ -260,16 +238,18 @@ pub fn needs_rehash(stored: &[u8], cost: u8) -> bool {
     }
 }
 
-/// A `$wp$2y$10$` hash of a random password nobody knows, for [`dummy_check`].
+/// A `$wp$2y$10$` hash of a random password nobody knows, for [`dummy_verify`].
 pub const DUMMY_HASH: &[u8; WP_HASH_LEN] =
     b"$wp$2y$10$Hy9oHVZ3yqB2cyR8DaDTGe5Lr6BqOpfRh2kdDNtFvQHtM/2fjTmFu";
 
-/// Spends the time of a real 6.8 password check (bcrypt, cost 10) and returns `false`: call
-/// it when the user name is unknown so that the response time does not reveal which user
-/// names exist. WordPress itself answers unknown users at once; this is the mature choice for
-/// a service that stands in front of it.
-#[must_use]
-pub fn dummy_check(password: &[u8]) -> bool {
-    let _ = core::hint::black_box(check_password(password, DUMMY_HASH, Compat::Wp68));
-    false
+/// Spends the time of a real 6.8 password check (bcrypt, cost 10) and answers
+/// [`Error::IncorrectPassword`]: call it when the user name is unknown so that the response
+/// time does not reveal which user names exist. WordPress itself answers unknown users at
+/// once; this is the mature choice for a service that stands in front of it.
+///
+/// # Errors
+/// Always [`Error::IncorrectPassword`].
+pub fn dummy_verify(password: &[u8]) -> Result<(), Error> {
+    let _ = core::hint::black_box(verify(password, DUMMY_HASH, WpVersion::Wp68));
+    Err(Error::IncorrectPassword)
 }

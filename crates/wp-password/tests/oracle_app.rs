@@ -8,7 +8,7 @@
 use std::path::Path;
 
 use base64::Engine as _;
-use wp_password::Compat;
+use wp_password::WpVersion;
 use wp_password::app::{self, Server, Value};
 use wp_testkit::oracle::{ALNUM, Rng, assert_agreement, hex, lines_per_case, php_wordpress};
 
@@ -133,7 +133,7 @@ fn ours(c: &Case) -> String {
                 ..Server::default()
             };
             let mut buf = vec![0u8; a.as_ref().or(b.as_ref()).map_or(0, Vec::len)];
-            let p = app::populate(&server, Compat::Wp61, &mut buf).unwrap();
+            let p = app::populate(&server, WpVersion::Wp61, &mut buf).unwrap();
             format!("{} {}", state(p.user), state(p.password))
         }
         Case::Email(e) => u8::from(app::is_email(e)).to_string(),

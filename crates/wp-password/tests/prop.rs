@@ -1,7 +1,7 @@
 //! Round trips and tamper checks over random passwords (cheap costs: phpass 2^7, bcrypt 4).
 
 use proptest::prelude::*;
-use wp_password::{Compat, app, bcrypt, check_password, phpass};
+use wp_password::{Error, WpVersion, app, bcrypt, phpass, verify};
 
 fn flip(mut v: Vec<u8>, at: usize, bit: u8) -> Vec<u8> {
     let i = at % v.len();
@@ -43,9 +43,9 @@ proptest! {
     fn wp_hash_round_trip(pw in proptest::collection::vec(any::<u8>(), 0..100), salt in any::<[u8; 16]>()) {
         let h = wp_password::hash_password(&pw, salt, 4).unwrap();
         let trimmed = wp_php::trim(&pw);
-        prop_assert!(check_password(trimmed, &h, Compat::Wp68));
-        prop_assert!(!check_password(trimmed, &h, Compat::Wp61));
-        prop_assert!(!check_password(&[trimmed, b"x"].concat(), &h, Compat::Wp68));
+        prop_assert_eq!(verify(trimmed, &h, WpVersion::Wp68), Ok(()));
+        prop_assert_eq!(verify(trimmed, &h, WpVersion::Wp61), Err(Error::IncorrectPassword));
+        prop_assert_eq!(verify(&[trimmed, b"x"].concat(), &h, WpVersion::Wp68), Err(Error::IncorrectPassword));
         prop_assert!(!wp_password::needs_rehash(&h, 4));
         prop_assert!(wp_password::needs_rehash(&h, 10));
     }
@@ -53,9 +53,9 @@ proptest! {
     #[test]
     fn fast_hash_round_trip(m in proptest::collection::vec(any::<u8>(), 0..200), at in any::<usize>(), bit in any::<u8>()) {
         let h = wp_password::fast_hash(&m);
-        prop_assert!(wp_password::verify_fast_hash(&m, &h));
-        prop_assert!(!wp_password::verify_fast_hash(&m, &flip(h.to_vec(), 9 + at % 40, bit)));
-        prop_assert!(!wp_password::verify_fast_hash(&[m.as_slice(), b"x"].concat(), &h));
+        prop_assert_eq!(wp_password::verify_fast_hash(&m, &h), Ok(()));
+        prop_assert!(wp_password::verify_fast_hash(&m, &flip(h.to_vec(), 9 + at % 40, bit)).is_err());
+        prop_assert!(wp_password::verify_fast_hash(&[m.as_slice(), b"x"].concat(), &h).is_err());
     }
 
     #[test]
@@ -70,13 +70,13 @@ proptest! {
 
     #[test]
     fn checking_arbitrary_bytes_never_panics(pw in proptest::collection::vec(any::<u8>(), 0..40), stored in proptest::collection::vec(any::<u8>(), 0..80)) {
-        for compat in [Compat::Wp61, Compat::Wp68] {
-            let _ = check_password(&pw, &stored, compat);
-            let _ = app::check(&pw, &stored, compat);
+        for version in [WpVersion::Wp61, WpVersion::Wp68] {
+            let _ = verify(&pw, &stored, version);
+            let _ = app::check(&pw, &stored, version);
         }
         let mut buf = [0u8; 128];
         let server = app::Server { http_authorization: Some(&stored), ..app::Server::default() };
-        let _ = app::populate(&server, Compat::Wp61, &mut buf);
+        let _ = app::populate(&server, WpVersion::Wp61, &mut buf);
     }
 }
 
@@ -90,23 +90,33 @@ fn generated_passwords_chunk_and_verify() {
         }
     });
     assert!(pw.as_str().bytes().all(|b| b.is_ascii_alphanumeric()));
-    let chunked = pw.chunked();
+    let mut chunked = [0u8; app::CHUNKED_LEN];
+    let chunked = app::chunk(pw.as_bytes(), &mut chunked).unwrap();
     let item = app::Item {
         uuid: "u",
         app_id: "",
         name: "n",
-        password: &pw.hash(),
+        password: &wp_password::fast_hash(pw.as_bytes()),
         created: 0,
         last_used: None,
         last_ip: None,
     };
-    assert_eq!(app::find(&[item], &chunked, Compat::Wp68), Some(0));
-    assert_eq!(app::find(&[item], &chunked, Compat::Wp61), None);
+    assert_eq!(
+        app::find(&[item], chunked.as_bytes(), WpVersion::Wp68),
+        Some(0)
+    );
+    assert_eq!(
+        app::find(&[item], chunked.as_bytes(), WpVersion::Wp61),
+        None
+    );
 }
 
 #[test]
-fn dummy_check_is_false_and_its_hash_is_well_formed() {
-    assert!(!wp_password::dummy_check(b"anything"));
+fn dummy_verify_is_an_error_and_its_hash_is_well_formed() {
+    assert_eq!(
+        wp_password::dummy_verify(b"anything"),
+        Err(Error::IncorrectPassword)
+    );
     let inner = &wp_password::DUMMY_HASH[3..];
     assert_eq!(bcrypt::Setting::parse(inner).map(|s| s.cost), Ok(10));
 }

@@ -33,10 +33,10 @@ pub(crate) fn parse(case: &Value) -> Result<(), String> {
     let got = match http_basic::parse(&raw, &mut buf) {
         Ok(c) => json!({
             "result": "accept",
-            "user": c.user, "user_hex": hex(c.user.as_bytes()),
+            "user": c.login, "user_hex": hex(c.login.as_bytes()),
             "pass": c.password, "pass_hex": hex(c.password.as_bytes()),
         }),
-        Err(e) => json!({"result": "reject", "reason": e.reason()}),
+        Err(e) => json!({"result": "reject", "reason": e.code()}),
     };
     compare(expected, &got)
 }
@@ -49,7 +49,7 @@ pub(crate) fn encode(case: &Value) -> Result<(), String> {
     let mut out = vec![0u8; http_basic::MAX_LEN + 8];
     let got = match http_basic::encode(user, pass, &mut out) {
         Ok(h) => json!({"result": "ok", "header": h}),
-        Err(e) => json!({"result": "error", "reason": e.reason()}),
+        Err(e) => json!({"result": "error", "reason": e.code()}),
     };
     compare(expected, &got)
 }
@@ -64,7 +64,7 @@ pub(crate) fn challenge(case: &Value) -> Result<(), String> {
         .unwrap_or(true);
     let got = match http_basic::challenge(realm, charset) {
         Ok(c) => json!({"result": "ok", "header": c.to_string()}),
-        Err(e) => json!({"result": "error", "reason": e.reason()}),
+        Err(e) => json!({"result": "error", "reason": e.code()}),
     };
     compare(expected, &got)
 }

@@ -5,14 +5,14 @@ use serde_json::{Map, Value, json};
 use wp_cookie::session::{Php, SessionMeta};
 use wp_cookie::site::{AuthKeys, CookieNames, Login, Paths, set_auth_cookies};
 use wp_cookie::{
-    Compat, CookieKey, Options, Scheme, User, UserStore, Verifier, pass_frag, validate,
+    CookieKey, Options, Scheme, User, UserStore, Verifier, WpVersion, pass_frag, validate,
 };
 
 use super::wordpress_hash::Config;
 use super::wordpress_session::php_from_json;
 use super::{Diff, bytes, uint};
 
-const VERSIONS: [(&str, Compat); 2] = [("wp_6_1", Compat::Wp61), ("wp_6_8", Compat::Wp68)];
+const VERSIONS: [(&str, WpVersion); 2] = [("wp_6_1", WpVersion::Wp61), ("wp_6_8", WpVersion::Wp68)];
 
 pub(crate) fn check(case: &Value) -> Result<(), String> {
     let inputs = case.get("inputs").ok_or("no `inputs`")?;
@@ -50,7 +50,7 @@ struct Store {
 impl UserStore for Store {
     fn user_by_login(&self, login: &[u8]) -> Option<User<'_>> {
         (self.exists && login == self.login).then_some(User {
-            id: self.id,
+            user_id: self.id,
             user_pass: &self.user_pass,
         })
     }
@@ -91,7 +91,7 @@ fn generate_validate(case: &Value, inputs: &Value, expected: &Value) -> Result<(
         let want = expected.get(version).ok_or("missing version")?;
         let frag = pass_frag(&user_pass, compat);
         let exp = expiration.to_string();
-        let cookie = key.generate(&login, &user_pass, expiration, token, compat);
+        let cookie = wp_cookie::generate(&key, &login, &user_pass, expiration, token, compat);
         let got = json!({
             "pass_frag": String::from_utf8_lossy(frag),
             "hmac_key": key.hmac_key(&login, frag, exp.as_bytes(), token).as_str(),
@@ -130,12 +130,12 @@ fn generate_validate(case: &Value, inputs: &Value, expected: &Value) -> Result<(
             .unwrap_or(false);
         let want = v.get("expected").ok_or("validate entry without expected")?;
         for (version, compat) in VERSIONS {
+            let now = uint(v, "time")?;
             let opts = Options {
-                now: uint(v, "time")?,
                 grace_period: method == "POST" || ajax,
-                compat,
+                version: compat,
             };
-            let got = outcome(validate(&key, bytes(v, "cookie")?, &opts, &store));
+            let got = outcome(validate(&key, now, bytes(v, "cookie")?, &opts, &store));
             diff.eq(
                 &format!("validate[{i}].{version}"),
                 want.get(version),
@@ -211,20 +211,20 @@ fn set_cookie(inputs: &Value, expected: &Value) -> Result<(), String> {
     let now = uint(inputs, "time")?;
     let set = set_auth_cookies(
         &keys,
+        now,
         &names,
         &paths,
         &Login {
             login: &login,
             user_pass: &user_pass,
             token: bytes(inputs, "token")?,
-            now,
             remember: inputs
                 .get("remember")
                 .and_then(Value::as_bool)
                 .unwrap_or(false),
             secure,
             // The lines were recorded from WordPress 6.1.9.
-            compat: Compat::Wp61,
+            version: WpVersion::Wp61,
         },
     );
     let mut diff = Diff::default();
@@ -293,7 +293,7 @@ fn cookie_header(inputs: &Value, expected: &Value) -> Result<(), String> {
     let parsed = wp_cookie::parse(value).ok().map(|p| {
         let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         json!({
-            "username": s(p.username),
+            "username": s(p.login),
             "expiration": s(p.expiration),
             "token": s(p.token),
             "hmac": s(p.hmac),
@@ -318,12 +318,12 @@ fn cookie_header(inputs: &Value, expected: &Value) -> Result<(), String> {
         exists: true,
         meta: session.serialize(),
     };
+    let now = uint(inputs, "time")?;
     let opts = Options {
-        now: uint(inputs, "time")?,
         grace_period: false,
-        compat: Compat::Wp61,
+        version: WpVersion::Wp61,
     };
-    let mut got = outcome(validate(&key, value, &opts, &store));
+    let mut got = outcome(validate(&key, now, value, &opts, &store));
     if let Some(o) = got.as_object_mut() {
         o.remove("login_grace_period");
     }

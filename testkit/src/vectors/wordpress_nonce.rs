@@ -39,7 +39,7 @@ fn create_verify(case: &Value, inputs: &Value, expected: &Value) -> Result<(), S
     let key = NonceKey::new(nonce_key, nonce_salt);
     let ctx = Context {
         action: action(inputs.get("action").ok_or("no action")?)?,
-        uid: uint(inputs, "uid")?,
+        user_id: uint(inputs, "uid")?,
         token: bytes(inputs, "token")?,
         life: life(inputs)?,
     };
@@ -81,7 +81,7 @@ fn create_verify(case: &Value, inputs: &Value, expected: &Value) -> Result<(), S
                 Some(a) => action(a)?,
                 None => ctx.action,
             },
-            uid: v.get("uid").and_then(Value::as_u64).unwrap_or(ctx.uid),
+            user_id: v.get("uid").and_then(Value::as_u64).unwrap_or(ctx.user_id),
             token: match v.get("token") {
                 Some(_) => bytes(v, "token")?,
                 None => ctx.token,

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 use wp_password::app::{self, Account, Accounts, Item, Outcome, Server, Site, Value as PhpValue};
-use wp_password::{Branch, Compat, bcrypt, phpass};
+use wp_password::{Branch, WpVersion, bcrypt, phpass};
 
 use super::{Diff, bytes};
 
@@ -26,11 +26,11 @@ fn populate_room(server: &Server<'_>) -> usize {
         .map_or(0, <[u8]>::len)
 }
 
-fn compat(version: &str) -> Compat {
+fn compat(version: &str) -> WpVersion {
     if version == "wp_6_1" {
-        Compat::Wp61
+        WpVersion::Wp61
     } else {
-        Compat::Wp68
+        WpVersion::Wp68
     }
 }
 
@@ -139,7 +139,7 @@ fn check(case: &Value, inputs: &Value) -> Result<(), String> {
         let pw = bytes(v, "password")?;
         for version in ["wp_6_1", "wp_6_8"] {
             let want = v.get(version).and_then(Value::as_bool);
-            let got = wp_password::check_password(pw, hash, compat(version));
+            let got = wp_password::verify(pw, hash, compat(version)).is_ok();
             diff.eq(&format!("verify[{i}].{version}"), want, Some(got));
         }
         diff.eq(
@@ -179,7 +179,7 @@ fn hash_password(inputs: &Value, expected: &Value) -> Result<(), String> {
         if sample == b"*" {
             diff.eq(
                 &format!("{version}_sample"),
-                Err(wp_password::HashError::TooLong),
+                Err(wp_password::Error::TooLong),
                 ours.map(|_| ()),
             );
             diff.eq(&format!("{version}_pattern"), true, true);
@@ -188,7 +188,7 @@ fn hash_password(inputs: &Value, expected: &Value) -> Result<(), String> {
         diff.eq(
             &format!("{version}_sample"),
             true,
-            wp_password::check_password(trimmed, sample, c),
+            wp_password::verify(trimmed, sample, c).is_ok(),
         );
         let shape = match (&ours, version) {
             (Ok(h), "wp_6_1") => {
@@ -201,7 +201,7 @@ fn hash_password(inputs: &Value, expected: &Value) -> Result<(), String> {
         };
         let ok = ours
             .as_ref()
-            .is_ok_and(|h| wp_password::check_password(trimmed, h, c));
+            .is_ok_and(|h| wp_password::verify(trimmed, h, c).is_ok());
         diff.eq(&format!("{version}_pattern"), (true, true), (shape, ok));
     }
     diff.eq("note", expected.get("note").is_some(), true);
@@ -266,7 +266,8 @@ pub(crate) fn app_password(case: &Value) -> Result<(), String> {
                 .iter()
                 .enumerate()
             {
-                let got = wp_password::verify_fast_hash(bytes(v, "message")?, bytes(v, "hash")?);
+                let got =
+                    wp_password::verify_fast_hash(bytes(v, "message")?, bytes(v, "hash")?).is_ok();
                 diff.eq(
                     &format!("verify[{i}]"),
                     v.get("expected").and_then(Value::as_bool),
@@ -295,7 +296,7 @@ fn format(inputs: &Value, expected: &Value) -> Result<(), String> {
     diff.eq(
         "stored_hash_wp_6_1",
         true,
-        app::check(pw, h61, Compat::Wp61),
+        app::check(pw, h61, WpVersion::Wp61),
     );
     diff.eq("stored_hash_wp_6_8", h68, &wp_password::fast_hash(pw)[..]);
     for (i, c) in expected
@@ -348,7 +349,7 @@ fn generated(inputs: &Value, expected: &Value) -> Result<(), String> {
         app::chunk(sample, &mut out),
     );
     let stored = expected.get("stored_item_wp_6_1").ok_or("no stored item")?;
-    let mut item_ok = app::check(sample, bytes(stored, "password")?, Compat::Wp61);
+    let mut item_ok = app::check(sample, bytes(stored, "password")?, WpVersion::Wp61);
     // `name` went through `sanitize_text_field()`, which the crate does not reproduce.
     item_ok &= stored.get("app_id") == inputs.get("app_id");
     item_ok &= stored.get("created") == inputs.get("time");
@@ -445,7 +446,7 @@ fn rest_basic_auth(inputs: &Value, expected: &Value) -> Result<(), String> {
     let filters = inputs.get("filters").ok_or("no filters")?;
     let time = inputs
         .get("time")
-        .and_then(Value::as_i64)
+        .and_then(Value::as_u64)
         .ok_or("no time")?;
     let items: Vec<Item<'_>> = inputs
         .get("application_passwords")
@@ -468,7 +469,7 @@ fn rest_basic_auth(inputs: &Value, expected: &Value) -> Result<(), String> {
         login: bytes(user, "user_login")?,
         email: bytes(user, "user_email")?,
         account: Account {
-            id: user.get("ID").and_then(Value::as_u64).ok_or("no ID")?,
+            user_id: user.get("ID").and_then(Value::as_u64).ok_or("no ID")?,
             available: filters
                 .get("wp_is_application_passwords_available_for_user")
                 .and_then(Value::as_bool)
@@ -500,9 +501,9 @@ fn rest_basic_auth(inputs: &Value, expected: &Value) -> Result<(), String> {
             app::populate(&srv, compat(version), &mut buf).map_err(|e| format!("populate: {e}"))?;
         let outcome = app::authenticate(
             &site,
+            time,
             &users,
             populated.credentials(),
-            time,
             compat(version),
         );
         let mut got = match outcome {

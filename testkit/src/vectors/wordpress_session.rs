@@ -117,19 +117,19 @@ fn scenario(case: &Value, inputs: &Value) -> Result<(), String> {
             if let Some(e) = s.get("legacy_expiration") {
                 let e = e.as_i64().ok_or("legacy_expiration")?;
                 store.update(
+                    setup,
                     token,
                     Some(Php::Array(vec![(
                         Php::Str(b"expiration".to_vec()),
                         Php::Int(e),
                     )])),
-                    setup,
                 );
                 legacy.push((Verifier::of(token), e));
             } else {
                 store.update(
+                    setup,
                     token,
                     Some(php_from_json(s.get("session").ok_or("no session")?)),
-                    setup,
                 );
             }
         }
@@ -169,16 +169,16 @@ fn scenario(case: &Value, inputs: &Value) -> Result<(), String> {
         let now = uint(c, "time")?;
         let want = c.get("expected").ok_or("check without expected")?;
         let got = json!({
-            "verify": store.verify(token, now),
-            "get": store.get(token, now).map_or(Value::Null, |p| json_from_php(&p)),
+            "verify": store.verify(now, token),
+            "get": store.get(now, token).map_or(Value::Null, |p| json_from_php(&p)),
             "get_all": Value::Array(store.get_all(now).iter().map(json_from_php).collect()),
         });
         diff.eq(&format!("checks[{i}]"), want, &got);
         // The allocation-free reader must agree with the owned store.
         diff.eq(
             &format!("checks[{i}] (SessionMeta)"),
-            store.verify(token, now),
-            reader.verify(token, now),
+            store.verify(now, token),
+            reader.verify(now, token),
         );
     }
     diff.finish(stored)
@@ -215,17 +215,17 @@ fn create(inputs: &Value, expected: &Value) -> Result<(), String> {
     );
     let mut store = SessionTokens::new();
     store.create(
+        now,
         sample,
         i64::try_from(uint(inputs, "expiration")?).unwrap_or(i64::MAX),
         bytes(inputs, "REMOTE_ADDR")?,
         bytes(inputs, "User-Agent")?,
-        now,
     );
     let meta = store.to_php();
     diff.eq(
         "session",
         expected.get("session"),
-        store.get(sample, now).map(|p| json_from_php(&p)).as_ref(),
+        store.get(now, sample).map(|p| json_from_php(&p)).as_ref(),
     );
     diff.eq(
         "session_tokens_meta",
@@ -240,7 +240,7 @@ fn create(inputs: &Value, expected: &Value) -> Result<(), String> {
     diff.eq(
         "verify_right_after",
         expected.get("verify_right_after").and_then(Value::as_bool),
-        Some(store.verify(sample, now)),
+        Some(store.verify(now, sample)),
     );
     diff.finish(expected)
 }
