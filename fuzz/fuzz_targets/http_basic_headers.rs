@@ -21,7 +21,10 @@ fuzz_target!(|data: &[u8]| {
         // `headers` reads the value as the HTTP layer hands it over: already trimmed.
         let trimmed = data.trim_ascii();
         if let Some(theirs) = headers_parse(trimmed) {
-            assert_eq!((c.login, c.password), (theirs.0.as_str(), theirs.1.as_str()));
+            assert_eq!(
+                (c.login, c.password),
+                (theirs.0.as_str(), theirs.1.as_str())
+            );
         }
     }
     // 2. Canonical headers from our encoder: both must accept, identically.

@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use wp_cookie::{WpVersion, CookieKey, Options, Scheme, User, UserStore, Verifier, validate};
+use wp_cookie::{CookieKey, Options, Scheme, User, UserStore, Verifier, WpVersion, validate};
 
 struct One;
 

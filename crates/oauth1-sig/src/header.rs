@@ -46,9 +46,9 @@ pub enum HeaderError {
 }
 
 impl HeaderError {
-    /// The error kind as the vector files name it.
+    /// The error code as the vector files name it.
     #[must_use]
-    pub const fn kind(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::EmptyHeader => "empty_header",
             Self::UnsupportedScheme => "unsupported_scheme",
@@ -67,8 +67,19 @@ impl HeaderError {
 
 impl fmt::Display for HeaderError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("oauth authorization header: ")?;
-        f.write_str(self.kind())
+        f.write_str(match self {
+            Self::EmptyHeader => "the header is empty",
+            Self::UnsupportedScheme => "the scheme is not oauth",
+            Self::Malformed => "the parameter list is malformed",
+            Self::MissingQuotes => "a parameter value is not quoted",
+            Self::UnterminatedQuote => "a quoted value is not closed",
+            Self::InvalidParamName => "a parameter name is not a token",
+            Self::InvalidCharacter => "a character not allowed in a value",
+            Self::BadPercentEncoding => "a percent sign not followed by two hex digits",
+            Self::InvalidUtf8 => "a value does not decode to utf-8",
+            Self::DuplicateParam => "a parameter is given twice",
+            Self::TooManyParams => "more parameters than the parser holds",
+        })
     }
 }
 

@@ -3,9 +3,7 @@
 
 #[cfg(feature = "alloc")]
 extern crate alloc;
-#[cfg(feature = "std")]
-extern crate std;
-#[cfg(all(test, not(feature = "std")))]
+#[cfg(test)]
 extern crate std;
 
 pub mod encode;
@@ -19,8 +17,8 @@ use core::fmt;
 pub use encode::{Coding, Decoded, Encoded};
 pub use header::HeaderError;
 pub use signature::{
-    Collected, Key, Method, Policy, Request, Secrets, Signature, Signed, Verified, base_string,
-    sign, sign_base_string,
+    Collected, Method, Policy, Request, Secrets, Signature, Signed, SigningKey, Verified,
+    base_string, sign, sign_base_string, verify,
 };
 
 /// What went wrong. The kinds are the vector files' error names.
@@ -71,9 +69,9 @@ pub enum Error {
 }
 
 impl Error {
-    /// The error kind as the vector files name it.
+    /// The error code as the vector files name it.
     #[must_use]
-    pub const fn kind(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::MalformedHeader(_) => "malformed_header",
             Self::InvalidUrl => "invalid_url",
@@ -101,7 +99,7 @@ impl Error {
     /// The HTTP status RFC 5849 §3.2 suggests: 400 for a bad request, 401 for bad
     /// credentials, signature or nonce.
     #[must_use]
-    pub const fn http_status(self) -> u16 {
+    pub const fn status(self) -> u16 {
         match self {
             Self::InvalidSignature
             | Self::NonceReused
@@ -116,10 +114,31 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::MalformedHeader(h) => write!(f, "{h}"),
+            Self::MalformedHeader(h) => write!(f, "malformed oauth authorization header: {h}"),
             Self::MissingParam(p) => write!(f, "missing oauth parameter {p}"),
             Self::DuplicateProtocolParam(p) => write!(f, "oauth parameter {p} repeated"),
-            other => f.write_str(other.kind()),
+            other => f.write_str(match other {
+                Self::InvalidUrl => "the request url is not a valid absolute url",
+                Self::UnsupportedUrlScheme => "the request url's scheme is not http or https",
+                Self::InvalidPort => "the request url's port is not 1-65535",
+                Self::BadPercentEncoding => "a percent sign not followed by two hex digits",
+                Self::InvalidCharacter => "a character not allowed where it was found",
+                Self::InvalidUtf8 => "decoded text that is not utf-8",
+                Self::OauthParamsInMultipleLocations => {
+                    "oauth protocol parameters in more than one location"
+                }
+                Self::UnsupportedVersion => "oauth_version is not 1.0",
+                Self::UnsupportedSignatureMethod => "the signature method is not accepted",
+                Self::InvalidTimestamp => "oauth_timestamp is not a positive decimal",
+                Self::TimestampOutOfWindow => "oauth_timestamp is outside the accepted window",
+                Self::InvalidSignature => "the oauth signature does not match",
+                Self::NonceReused => "the oauth nonce was used before",
+                Self::ReplayCacheFull => "the replay cache is full",
+                Self::TooManyParams => "more parameters than the buffer holds",
+                Self::BufferTooSmall => "the buffer is too small for the value",
+                Self::SignatureTooLong => "a plaintext signature longer than 256 bytes",
+                _ => "oauth request error",
+            }),
         }
     }
 }

@@ -2,11 +2,11 @@
 //!
 //! ```
 //! use core::cell::RefCell;
-//! use oauth1_sig::replay::{MemoryReplayCache, NonceKey, ReplayCache};
+//! use oauth1_sig::replay::{MemoryReplayCache, ReplayKey, ReplayCache};
 //! use oauth1_sig::{Coding, Error};
 //!
 //! let cache = RefCell::new(MemoryReplayCache::<64>::new());
-//! let key = NonceKey::from_bytes(b"consumer", b"token", 1_700_000_000, b"nonce-1");
+//! let key = ReplayKey::from_bytes(b"consumer", b"token", 1_700_000_000, b"nonce-1");
 //! assert_eq!(cache.insert_if_absent(&key, 1_700_000_000, 900), Ok(()));
 //! assert_eq!(cache.insert_if_absent(&key, 1_700_000_001, 900), Err(Error::NonceReused));
 //! ```
@@ -19,12 +19,12 @@ use crate::encode::{Coding, Decoded};
 /// The tuple a nonce is unique within: (consumer key, token, timestamp, nonce), stored as a
 /// 128-bit digest of its length-prefixed parts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct NonceKey {
+pub struct ReplayKey {
     digest: [u8; 16],
     timestamp: u64,
 }
 
-impl NonceKey {
+impl ReplayKey {
     /// The key of decoded parts.
     #[must_use]
     pub fn new(
@@ -79,7 +79,7 @@ pub trait ReplayCache {
     /// # Errors
     /// [`Error::NonceReused`] when present; [`Error::ReplayCacheFull`] when it cannot be
     /// recorded.
-    fn insert_if_absent(&self, key: &NonceKey, now: u64, ttl: u64) -> Result<(), Error>;
+    fn insert_if_absent(&self, key: &ReplayKey, now: u64, ttl: u64) -> Result<(), Error>;
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -126,7 +126,7 @@ impl<const N: usize> MemoryReplayCache<N> {
     ///
     /// # Errors
     /// As the trait.
-    pub fn insert(&mut self, key: &NonceKey, now: u64, ttl: u64) -> Result<(), Error> {
+    pub fn insert(&mut self, key: &ReplayKey, now: u64, ttl: u64) -> Result<(), Error> {
         let expires = key.timestamp.max(now).saturating_add(ttl);
         if self
             .entries
@@ -146,20 +146,9 @@ impl<const N: usize> MemoryReplayCache<N> {
 }
 
 impl<const N: usize> ReplayCache for core::cell::RefCell<MemoryReplayCache<N>> {
-    fn insert_if_absent(&self, key: &NonceKey, now: u64, ttl: u64) -> Result<(), Error> {
+    fn insert_if_absent(&self, key: &ReplayKey, now: u64, ttl: u64) -> Result<(), Error> {
         self.try_borrow_mut()
             .map_err(|_| Error::ReplayCacheFull)?
             .insert(key, now, ttl)
-    }
-}
-
-#[cfg(feature = "std")]
-impl<const N: usize> ReplayCache for std::sync::Mutex<MemoryReplayCache<N>> {
-    fn insert_if_absent(&self, key: &NonceKey, now: u64, ttl: u64) -> Result<(), Error> {
-        // A poisoned lock still holds consistent entries (insert never panics midway).
-        let mut guard = self
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.insert(key, now, ttl)
     }
 }

@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 use crate::encode::{Coding, Decoded, Encoding, Out, Staged, encode_to, is_unreserved};
 use crate::header::{self, HeaderError};
-use crate::replay::{NonceKey, ReplayCache};
+use crate::replay::ReplayKey;
 use crate::url::{RequestUrl, is_form, scan_form};
 use crate::{Error, Param, Source};
 
@@ -131,13 +131,13 @@ impl Secrets<'_> {
 
 /// The signing key of a (consumer, token) pair, keyed once for both HMACs.
 #[derive(Clone)]
-pub struct Key<'a> {
+pub struct SigningKey<'a> {
     secrets: Secrets<'a>,
     sha1: Hmac<Sha1>,
     sha256: Hmac<Sha256>,
 }
 
-impl core::fmt::Debug for Key<'_> {
+impl core::fmt::Debug for SigningKey<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("Key([redacted])")
     }
@@ -176,7 +176,7 @@ where
         .unwrap_or_else(|_| <Hmac<D> as KeyInit>::new(&Default::default()))
 }
 
-impl<'a> Key<'a> {
+impl<'a> SigningKey<'a> {
     /// Keys both HMACs for these secrets.
     #[must_use]
     pub fn new(secrets: Secrets<'a>) -> Self {
@@ -528,7 +528,7 @@ impl<'a, 'b> Collected<'a, 'b> {
     /// # Errors
     /// [`Error::SignatureTooLong`]: a PLAINTEXT signature (the signing key itself) longer
     /// than [`Signature::MAX_LEN`]; [`Secrets::write_key`] streams it whole.
-    pub fn sign(&self, key: &Key<'_>, method: Method) -> Result<Signature, Error> {
+    pub fn sign(&self, key: &SigningKey<'_>, method: Method) -> Result<Signature, Error> {
         sign_with(key, method, self)
     }
 }
@@ -538,7 +538,7 @@ impl<'a, 'b> Collected<'a, 'b> {
 /// # Errors
 /// As [`Collected::sign`].
 pub fn sign_base_string(
-    key: &Key<'_>,
+    key: &SigningKey<'_>,
     method: Method,
     base_string: &[u8],
 ) -> Result<Signature, Error> {
@@ -572,7 +572,11 @@ fn mac<M: Mac + Clone>(keyed: &M, b: &impl BaseString) -> M {
     m
 }
 
-fn sign_with(key: &Key<'_>, method: Method, b: &impl BaseString) -> Result<Signature, Error> {
+fn sign_with(
+    key: &SigningKey<'_>,
+    method: Method,
+    b: &impl BaseString,
+) -> Result<Signature, Error> {
     let mut out = Signature {
         buf: [0u8; Signature::MAX_LEN],
         len: 0,
@@ -625,60 +629,44 @@ pub fn base_string(
 /// # Errors
 /// As [`Collected::new`] with 64 parameters at most, and as [`Collected::sign`].
 pub fn sign(
+    key: &SigningKey<'_>,
+    method: Method,
     req: &Request<'_>,
     extra: &[Param<'_>],
-    key: &Key<'_>,
-    method: Method,
 ) -> Result<Signature, Error> {
     let mut buf = [Param::EMPTY; 64];
     Collected::new(req, extra, &mut buf)?.sign(key, method)
 }
 
-/// The server's rules beyond the signature itself.
-#[derive(Clone, Copy)]
+/// The server's rules beyond the signature itself (the time is an argument of [`verify`]).
+#[derive(Clone, Copy, Debug)]
 pub struct Policy<'r> {
-    /// The current time; `None` skips the timestamp window.
-    pub now: Option<u64>,
-    /// How far `oauth_timestamp` may be from `now`, both directions, inclusive.
-    pub timestamp_window: u64,
+    /// How far `oauth_timestamp` may be from `now`, both directions, inclusive; `None` skips
+    /// the window.
+    pub timestamp_window: Option<u64>,
     /// Accepted signature methods.
     pub methods: &'r [Method],
     /// Whether `oauth_token` is required (resource requests; not temporary-credential ones).
     pub require_token: bool,
     /// Refuse PLAINTEXT unless the URL is `https` (RFC 5849 §3.4.4).
     pub plaintext_requires_https: bool,
-    /// Where used nonces are recorded; `None` skips the replay check.
-    pub replay: Option<&'r dyn ReplayCache>,
-}
-
-impl core::fmt::Debug for Policy<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Policy")
-            .field("now", &self.now)
-            .field("timestamp_window", &self.timestamp_window)
-            .field("methods", &self.methods)
-            .field("require_token", &self.require_token)
-            .finish_non_exhaustive()
-    }
 }
 
 impl Default for Policy<'_> {
-    /// No clock, no replay store, all three methods, ±900 s window (the WordPress plugin's).
+    /// All three methods, ±900 s window (the WordPress plugin's).
     fn default() -> Self {
         Self {
-            now: None,
-            timestamp_window: 900,
+            timestamp_window: Some(900),
             methods: Method::ALL,
             require_token: false,
             plaintext_requires_https: true,
-            replay: None,
         }
     }
 }
 
 /// A request whose protocol parameters passed every check before the signature (RFC 5849
 /// §3.5 and the policy). Look up the secrets by [`Signed::consumer_key`] (and
-/// [`Signed::token`]), then call [`Signed::verify`].
+/// [`Signed::token`]), then call [`verify`].
 #[derive(Debug)]
 pub struct Signed<'a, 'b> {
     collected: Collected<'a, 'b>,
@@ -698,6 +686,10 @@ pub struct Verified<'a> {
     pub method: Method,
     /// The timestamp, if any.
     pub timestamp: Option<u64>,
+    /// The key to record the nonce under (consumer, token, timestamp, nonce), when the request
+    /// has a timestamp: the caller records it in its replay store, atomically and only if
+    /// absent ([`crate::replay::ReplayCache`]), and refuses the request when it was there.
+    pub replay_key: Option<ReplayKey>,
 }
 
 /// The protocol parameters RFC 5849 and its extensions define, by name.
@@ -744,8 +736,8 @@ fn parse_timestamp(d: Decoded<'_>) -> Result<u64, Error> {
 impl<'a, 'b> Signed<'a, 'b> {
     /// Collects the parameters and runs RFC 5849's checks in order: header syntax, URL and
     /// form decoding, protocol parameters in one location only and not repeated, required
-    /// parameters, `oauth_version`, the signature method, the timestamp (and the window when
-    /// the policy has a clock).
+    /// parameters, `oauth_version`, the signature method, the timestamp's syntax (its window
+    /// is checked by [`verify`], which has the time).
     ///
     /// # Errors
     /// The first failing check.
@@ -820,11 +812,6 @@ impl<'a, 'b> Signed<'a, 'b> {
             Some(t) => Some(parse_timestamp(t.value())?),
             None => None,
         };
-        if let (Some(now), Some(ts)) = (policy.now, timestamp)
-            && now.abs_diff(ts) > policy.timestamp_window
-        {
-            return Err(Error::TimestampOutOfWindow);
-        }
         Ok(Self {
             collected,
             method,
@@ -880,44 +867,61 @@ impl<'a, 'b> Signed<'a, 'b> {
     pub fn collected(&self) -> &Collected<'a, 'b> {
         &self.collected
     }
+}
 
-    /// Recomputes the signature and compares it in constant time with the received one, then
-    /// records the nonce with the policy's replay cache (only after the signature verified, so
-    /// forged requests cannot fill it).
-    ///
-    /// # Errors
-    /// [`Error::InvalidSignature`], [`Error::NonceReused`], [`Error::ReplayCacheFull`].
-    pub fn verify(&self, key: &Key<'_>, policy: &Policy<'_>) -> Result<Verified<'a>, Error> {
-        let received = self
-            .collected
-            .signature
-            .map(|p| p.value())
-            .ok_or(Error::MissingParam("oauth_signature"))?;
-        let matches = match self.method {
-            // The signature is the key itself, of any length: compared as it streams, never
-            // through a fixed-size buffer.
-            Method::Plaintext => ct_eq_key(received, &key.secrets),
-            method => ct_eq_stream(received, self.collected.sign(key, method)?.as_bytes()),
-        };
-        if !matches {
-            return Err(Error::InvalidSignature);
-        }
-        if let (Some(cache), Some(ts)) = (policy.replay, self.timestamp) {
-            let nonce = self
-                .collected
-                .get(b"oauth_nonce")
-                .map_or(Decoded::new(b"", Coding::Plain), Param::value);
-            let token = self.token().unwrap_or(Decoded::new(b"", Coding::Plain));
-            let key = NonceKey::new(self.consumer_key(), token, ts, nonce);
-            cache.insert_if_absent(&key, policy.now.unwrap_or(ts), policy.timestamp_window)?;
-        }
-        Ok(Verified {
-            consumer_key: self.consumer_key(),
-            token: self.token(),
-            method: self.method,
-            timestamp: self.timestamp,
-        })
+/// Server side, once the caller looked the secrets up: the timestamp window at `now` (the
+/// policy's), then the signature recomputed and compared in constant time with the received
+/// one. The replay check is the caller's, after this succeeds, with [`Verified::replay_key`]
+/// (so forged requests cannot fill the store).
+///
+/// # Errors
+/// [`Error::TimestampOutOfWindow`], [`Error::InvalidSignature`], and as [`Collected::sign`].
+pub fn verify<'a>(
+    key: &SigningKey<'_>,
+    now: u64,
+    signed: &Signed<'a, '_>,
+    policy: &Policy<'_>,
+) -> Result<Verified<'a>, Error> {
+    if let (Some(window), Some(ts)) = (policy.timestamp_window, signed.timestamp)
+        && now.abs_diff(ts) > window
+    {
+        return Err(Error::TimestampOutOfWindow);
     }
+    let received = signed
+        .collected
+        .signature
+        .map(|p| p.value())
+        .ok_or(Error::MissingParam("oauth_signature"))?;
+    let matches = match signed.method {
+        // The signature is the key itself, of any length: compared as it streams, never
+        // through a fixed-size buffer.
+        Method::Plaintext => ct_eq_key(received, &key.secrets),
+        method => ct_eq_stream(received, signed.collected.sign(key, method)?.as_bytes()),
+    };
+    if !matches {
+        return Err(Error::InvalidSignature);
+    }
+    let token = signed.token();
+    let replay_key = signed.timestamp.map(|ts| {
+        let nonce = signed
+            .collected
+            .get(b"oauth_nonce")
+            .map_or(Decoded::new(b"", Coding::Plain), Param::value);
+        let plain = Decoded::new(b"", Coding::Plain);
+        ReplayKey::new(
+            signed.consumer_key(),
+            token.clone().unwrap_or(plain),
+            ts,
+            nonce,
+        )
+    });
+    Ok(Verified {
+        consumer_key: signed.consumer_key(),
+        token,
+        method: signed.method,
+        timestamp: signed.timestamp,
+        replay_key,
+    })
 }
 
 /// Constant-time equality of a decoded stream with the signing key `enc(cs)&enc(ts)`, streamed

@@ -5,7 +5,7 @@
 //! pieces were skipped, so a long secret made the expected signature a run of NUL bytes (or
 //! its prefix followed by NULs), which a request could send without knowing any secret.
 
-use oauth1_sig::{Error, Key, Method, Param, Policy, Request, Secrets, Signed};
+use oauth1_sig::{Error, Method, Param, Policy, Request, Secrets, Signed, SigningKey};
 
 /// A PLAINTEXT request over https carrying `signature` (already percent-encoded).
 fn verify(signature: &str, secrets: Secrets<'_>) -> Result<(), Error> {
@@ -21,7 +21,7 @@ fn verify(signature: &str, secrets: Secrets<'_>) -> Result<(), Error> {
     let policy = Policy::default();
     let mut buf = [Param::EMPTY; 16];
     let signed = Signed::parse(&req, &policy, &mut buf)?;
-    signed.verify(&Key::new(secrets), &policy).map(|_| ())
+    oauth1_sig::verify(&SigningKey::new(secrets), 0, &signed, &policy).map(|_| ())
 }
 
 /// The percent-encoding of the signing key as it travels in the header (each byte of the key
@@ -125,7 +125,7 @@ fn the_right_key_verifies_at_every_length_and_one_changed_byte_does_not() {
 #[test]
 fn signing_a_key_longer_than_a_signature_holds_is_a_typed_error() {
     let cs = [b'a'; 300];
-    let key = Key::new(Secrets {
+    let key = SigningKey::new(Secrets {
         consumer_secret: &cs,
         token_secret: None,
     });
@@ -134,7 +134,7 @@ fn signing_a_key_longer_than_a_signature_holds_is_a_typed_error() {
         Err(Error::SignatureTooLong)
     );
     // A key that fits is the signature, byte for byte.
-    let short = Key::new(Secrets {
+    let short = SigningKey::new(Secrets {
         consumer_secret: b"c s",
         token_secret: Some(b"t&s"),
     });

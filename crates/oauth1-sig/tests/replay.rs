@@ -5,7 +5,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 
 use oauth1_sig::Error;
-use oauth1_sig::replay::{MemoryReplayCache, NonceKey, ReplayCache};
+use oauth1_sig::replay::{MemoryReplayCache, ReplayKey};
 
 #[test]
 fn concurrent_replays_are_accepted_once() {
@@ -29,13 +29,17 @@ fn concurrent_replays_are_accepted_once() {
                 for i in 0..NONCES {
                     // Each thread walks the nonces in a different order.
                     let n = (i * (2 * t + 1)) % NONCES;
-                    let key = NonceKey::from_bytes(
+                    let key = ReplayKey::from_bytes(
                         b"ck",
                         b"tok",
                         1_700_000_000,
                         n.to_string().as_bytes(),
                     );
-                    match cache.insert_if_absent(&key, 1_700_000_000, 900) {
+                    let inserted = cache
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .insert(&key, 1_700_000_000, 900);
+                    match inserted {
                         Ok(()) => {
                             accepted.fetch_add(1, Ordering::SeqCst);
                             per_nonce[n].fetch_add(1, Ordering::SeqCst);
@@ -56,7 +60,7 @@ fn concurrent_replays_are_accepted_once() {
 #[test]
 fn full_cache_fails_closed_and_expired_entries_make_room() {
     let mut cache = MemoryReplayCache::<2>::new();
-    let k = |n: &[u8], ts| NonceKey::from_bytes(b"ck", b"", ts, n);
+    let k = |n: &[u8], ts| ReplayKey::from_bytes(b"ck", b"", ts, n);
     assert_eq!(cache.insert(&k(b"a", 100), 100, 10), Ok(()));
     assert_eq!(cache.insert(&k(b"b", 100), 100, 10), Ok(()));
     assert_eq!(
@@ -73,19 +77,19 @@ fn full_cache_fails_closed_and_expired_entries_make_room() {
     // The tuple matters: same nonce, other token or timestamp, is another key.
     let mut cache = MemoryReplayCache::<8>::new();
     assert_eq!(
-        cache.insert(&NonceKey::from_bytes(b"ck", b"t1", 1, b"n"), 1, 10),
+        cache.insert(&ReplayKey::from_bytes(b"ck", b"t1", 1, b"n"), 1, 10),
         Ok(())
     );
     assert_eq!(
-        cache.insert(&NonceKey::from_bytes(b"ck", b"t2", 1, b"n"), 1, 10),
+        cache.insert(&ReplayKey::from_bytes(b"ck", b"t2", 1, b"n"), 1, 10),
         Ok(())
     );
     assert_eq!(
-        cache.insert(&NonceKey::from_bytes(b"ck", b"t1", 2, b"n"), 1, 10),
+        cache.insert(&ReplayKey::from_bytes(b"ck", b"t1", 2, b"n"), 1, 10),
         Ok(())
     );
     assert_eq!(
-        cache.insert(&NonceKey::from_bytes(b"ck", b"t1", 1, b"n"), 1, 10),
+        cache.insert(&ReplayKey::from_bytes(b"ck", b"t1", 1, b"n"), 1, 10),
         Err(Error::NonceReused)
     );
 }
