@@ -222,7 +222,7 @@ impl Signature {
 
 impl core::fmt::Debug for Signature {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Signature({})", self.as_str())
+        f.write_str("Signature([redacted])")
     }
 }
 

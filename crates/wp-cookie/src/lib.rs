@@ -44,9 +44,10 @@ pub enum Error {
 }
 
 impl Error {
-    /// The reason as WordPress names it (the suffix of the `auth_cookie_*` action).
+    /// The reason as WordPress names it (the suffix of the `auth_cookie_*` action) or, for
+    /// the three that are not WordPress's, this crate's code.
     #[must_use]
-    pub const fn wp_reason(self) -> &'static str {
+    pub const fn code(self) -> &'static str {
         match self {
             Self::Malformed => "malformed",
             Self::Expired => "expired",
@@ -370,19 +371,30 @@ fn hex_word(bytes: [u8; 4]) -> u64 {
 
 impl fmt::Debug for CookieMac {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "CookieMac({})", self.as_str())
+        f.write_str("CookieMac([redacted])")
     }
 }
 
 /// A generated cookie value, `login|expiration|token|mac`, kept in parts so nothing is
 /// allocated: write it raw ([`Cookie::write_raw`]) or percent-encoded as PHP's `setcookie()`
-/// sends it ([`Cookie::encoded`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// sends it ([`Cookie::encoded`]). `Debug` shows the login and expiration only.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Cookie<'a> {
     login: &'a [u8],
     expiration: Decimal,
     token: &'a [u8],
     mac: CookieMac,
+}
+
+impl fmt::Debug for Cookie<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cookie")
+            .field("login", &self.login.escape_ascii())
+            .field("expiration", &self.expiration)
+            .field("token", &"[redacted]")
+            .field("mac", &"[redacted]")
+            .finish()
+    }
 }
 
 impl<'a> Cookie<'a> {
@@ -686,8 +698,8 @@ pub struct Options {
     pub version: WpVersion,
 }
 
-/// A validated cookie: who, and what it carried.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+/// A validated cookie: who, and what it carried. `Debug` prints the token as `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Valid<'a> {
     /// The authenticated user.
     pub user_id: u64,
@@ -699,6 +711,18 @@ pub struct Valid<'a> {
     pub expiration: i64,
     /// Accepted only thanks to the grace period (WordPress sets `$login_grace_period`).
     pub grace_period_used: bool,
+}
+
+impl fmt::Debug for Valid<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Valid")
+            .field("user_id", &self.user_id)
+            .field("login", &self.login.escape_ascii())
+            .field("token", &"[redacted]")
+            .field("expiration", &self.expiration)
+            .field("grace_period_used", &self.grace_period_used)
+            .finish()
+    }
 }
 
 /// One hour: the grace period for POST and admin-ajax requests.

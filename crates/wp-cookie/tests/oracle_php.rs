@@ -229,7 +229,7 @@ fn ours(key: &CookieKey, case: &Case, check: &Check) -> String {
         {
             "typeerror:false:0".to_owned()
         }
-        Err(e) => format!("{}:false:0", e.wp_reason()),
+        Err(e) => format!("{}:false:0", e.code()),
     }
 }
 

@@ -5,9 +5,11 @@
 #[cfg(test)]
 extern crate std;
 
+#[doc(hidden)]
 pub mod block;
 mod decimal;
 mod hex;
+#[doc(hidden)]
 pub mod lanes;
 mod password;
 mod salt;
@@ -99,7 +101,9 @@ impl WpHashKey {
         Self::new(key, salt)
     }
 
-    /// The HMAC-MD5 key itself, for messages laid out ahead with [`block::pad`].
+    /// The HMAC-MD5 key itself, for messages laid out ahead with `block::pad` (between the
+    /// workspace's crates; not a stable API).
+    #[doc(hidden)]
     #[must_use]
     pub fn hmac(&self) -> &HmacKey<block::Md5> {
         &self.mac

@@ -30,6 +30,21 @@ pub enum Error {
     Invalid,
 }
 
+impl Error {
+    /// A short stable code for logs and vector files. WordPress itself answers `false` for
+    /// all of them.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Length => "length",
+            Self::NotHex => "not_hex",
+            Self::Uppercase => "uppercase",
+            Self::Invalid => "invalid",
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -335,7 +350,7 @@ impl Nonce {
 
 impl fmt::Debug for Nonce {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Nonce({})", self.as_str())
+        f.write_str("Nonce([redacted])")
     }
 }
 

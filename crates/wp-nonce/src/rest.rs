@@ -98,12 +98,32 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The WordPress error code, for [`Outcome::InvalidNonce`].
-    pub const INVALID_NONCE_CODE: &'static str = "rest_cookie_invalid_nonce";
-    /// The WordPress error message, for [`Outcome::InvalidNonce`].
-    pub const INVALID_NONCE_MESSAGE: &'static str = "Cookie check failed";
-    /// The HTTP status, for [`Outcome::InvalidNonce`].
-    pub const INVALID_NONCE_STATUS: u16 = 403;
+    /// The WordPress error code of a failing outcome (`rest_cookie_invalid_nonce`).
+    #[must_use]
+    pub const fn code(self) -> Option<&'static str> {
+        match self {
+            Self::InvalidNonce => Some("rest_cookie_invalid_nonce"),
+            _ => None,
+        }
+    }
+
+    /// WordPress's (English) message of a failing outcome (`Cookie check failed`).
+    #[must_use]
+    pub const fn message(self) -> Option<&'static str> {
+        match self {
+            Self::InvalidNonce => Some("Cookie check failed"),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of a failing outcome (403).
+    #[must_use]
+    pub const fn status(self) -> Option<u16> {
+        match self {
+            Self::InvalidNonce => Some(403),
+            _ => None,
+        }
+    }
 }
 
 /// The result of [`cookie_check`].

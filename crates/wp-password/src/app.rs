@@ -382,8 +382,9 @@ impl<'a> Value<'a> {
     }
 }
 
-/// The `$_SERVER` entries WordPress reads Basic credentials from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// The `$_SERVER` entries WordPress reads Basic credentials from. `Debug` prints which are
+/// set, not their values.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub struct Server<'a> {
     /// `HTTP_AUTHORIZATION`.
     pub http_authorization: Option<&'a [u8]>,
@@ -395,13 +396,39 @@ pub struct Server<'a> {
     pub php_auth_pw: Option<&'a [u8]>,
 }
 
-/// `PHP_AUTH_USER` and `PHP_AUTH_PW` after WordPress ran.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// `PHP_AUTH_USER` and `PHP_AUTH_PW` after WordPress ran. `Debug` prints the password as
+/// `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Populated<'a> {
     /// `PHP_AUTH_USER`.
     pub user: Value<'a>,
     /// `PHP_AUTH_PW`.
     pub password: Value<'a>,
+}
+
+impl core::fmt::Debug for Server<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let set = |v: Option<&[u8]>| v.map(|_| "[redacted]");
+        f.debug_struct("Server")
+            .field("http_authorization", &set(self.http_authorization))
+            .field(
+                "redirect_http_authorization",
+                &set(self.redirect_http_authorization),
+            )
+            .field("php_auth_user", &set(self.php_auth_user))
+            .field("php_auth_pw", &set(self.php_auth_pw))
+            .finish()
+    }
+}
+
+impl core::fmt::Debug for Populated<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let user = self.user.get().map(<[u8]>::escape_ascii);
+        f.debug_struct("Populated")
+            .field("user", &user)
+            .field("password", &self.password.get().map(|_| "[redacted]"))
+            .finish()
+    }
 }
 
 impl<'a> Populated<'a> {

@@ -77,7 +77,7 @@ fn outcome(r: Result<wp_cookie::Valid, wp_cookie::Error>) -> Value {
         Ok(v) => {
             json!({"result": v.user_id, "reason": "valid", "login_grace_period": v.grace_period_used})
         }
-        Err(e) => json!({"result": false, "reason": e.wp_reason(), "login_grace_period": false}),
+        Err(e) => json!({"result": false, "reason": e.code(), "login_grace_period": false}),
     }
 }
 

@@ -141,9 +141,9 @@ fn rest(inputs: &Value, expected: &Value) -> Result<(), String> {
         Outcome::Unchanged => prior.clone(),
         Outcome::Proceed => Value::Bool(true),
         Outcome::InvalidNonce => serde_json::json!({"error": {
-            "code": Outcome::INVALID_NONCE_CODE,
-            "message": Outcome::INVALID_NONCE_MESSAGE,
-            "status": Outcome::INVALID_NONCE_STATUS,
+            "code": Outcome::InvalidNonce.code(),
+            "message": Outcome::InvalidNonce.message(),
+            "status": Outcome::InvalidNonce.status(),
         }}),
     };
     let headers = match check.refreshed {
