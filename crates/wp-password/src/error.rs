@@ -20,8 +20,10 @@ pub enum Error {
     CostLimit,
     /// The password is longer than [`crate::MAX_PASSWORD_LEN`] bytes.
     TooLong,
-    /// Hashing: a bcrypt cost outside 04..=31.
-    Cost,
+    /// A bcrypt setting that is not one (hashing: a cost outside 04..=31).
+    Bcrypt(crate::bcrypt::Error),
+    /// A phpass setting that is not one.
+    Phpass(crate::phpass::Error),
     /// A caller's buffer is too small for the value (its size is documented where it is
     /// taken).
     BufferTooSmall,
@@ -38,7 +40,8 @@ impl Error {
             Self::DisabledForUser => "application_passwords_disabled_for_user",
             Self::CostLimit => "cost_limit",
             Self::TooLong => "too_long",
-            Self::Cost => "bcrypt_cost",
+            Self::Bcrypt(_) => "bcrypt_setting",
+            Self::Phpass(_) => "phpass_setting",
             Self::BufferTooSmall => "buffer_too_small",
         }
     }
@@ -63,11 +66,12 @@ impl Error {
     }
 
     /// The HTTP status of the REST response: 401 for a refused password or user (a password
-    /// over the limits is refused too), 500 for the caller's faults (`Cost`, `BufferTooSmall`).
+    /// over the limits is refused too), 500 for the caller's faults (a setting it built,
+    /// `BufferTooSmall`).
     #[must_use]
     pub const fn status(self) -> u16 {
         match self {
-            Self::Cost | Self::BufferTooSmall => 500,
+            Self::Bcrypt(_) | Self::Phpass(_) | Self::BufferTooSmall => 500,
             _ => 401,
         }
     }
@@ -82,10 +86,23 @@ impl core::fmt::Display for Error {
             Self::DisabledForUser => "application passwords are disabled for this user",
             Self::CostLimit => "the stored hash asks for more work than the configured limit",
             Self::TooLong => "the password is longer than 4096 bytes",
-            Self::Cost => "the bcrypt cost is outside 04..=31",
+            Self::Bcrypt(e) => return write!(f, "bad bcrypt setting: {e}"),
+            Self::Phpass(e) => return write!(f, "bad phpass setting: {e}"),
             Self::BufferTooSmall => "the buffer is too small for the value",
         })
     }
 }
 
 impl core::error::Error for Error {}
+
+impl From<crate::bcrypt::Error> for Error {
+    fn from(e: crate::bcrypt::Error) -> Self {
+        Self::Bcrypt(e)
+    }
+}
+
+impl From<crate::phpass::Error> for Error {
+    fn from(e: crate::phpass::Error) -> Self {
+        Self::Phpass(e)
+    }
+}

@@ -11,15 +11,17 @@ use md5::{Digest as _, Md5};
 use sha2::Sha384;
 use subtle::ConstantTimeEq;
 
+// Module graph (an edge: "calls into"), a DAG: lib -> app | phpass | fast | limits;
+// app -> fast -> phpass -> crypt -> crypt::bcrypt | crypt::md5crypt -> encoding.
 pub mod app;
-pub mod bcrypt;
 pub mod crypt;
+mod encoding;
 mod error;
 pub mod fast;
 pub mod limits;
-#[cfg(feature = "md5-crypt")]
-mod md5crypt;
 pub mod phpass;
+
+pub use crypt::bcrypt;
 
 pub use error::Error;
 pub use fast::{fast_hash, verify_fast_hash};
@@ -133,6 +135,25 @@ pub fn verify_within(
     }
 }
 
+impl Limits {
+    /// `Ok` when the work `stored` asks for (read from the hash, before any hashing) is within
+    /// these limits; a string that is none of these formats asks for no work.
+    ///
+    /// # Errors
+    /// [`Error::CostLimit`].
+    pub fn admit(&self, stored: &[u8]) -> Result<(), Error> {
+        let within = match phpass::Setting::parse(stored) {
+            Ok(s) => s.count_log2 <= self.phpass_count_log2,
+            Err(_) => crypt::within(stored, self),
+        };
+        if within {
+            Ok(())
+        } else {
+            Err(Error::CostLimit)
+        }
+    }
+}
+
 /// [`verify_within`] once `stored` is admitted.
 fn check_admitted(password: &[u8], stored: &[u8], version: WpVersion, limits: &Limits) -> bool {
     match version {
@@ -184,7 +205,8 @@ pub fn prehash(password: &[u8]) -> [u8; 64] {
 /// cost (WordPress uses PHP's default: 10 before PHP 8.4, 12 from 8.4).
 ///
 /// # Errors
-/// [`Error::TooLong`] over 4096 bytes (checked before trimming), [`Error::Cost`].
+/// [`Error::TooLong`] over 4096 bytes (checked before trimming), [`Error::Bcrypt`] for a cost
+/// outside 04..=31.
 ///
 /// ```
 /// use wp_password::{WpVersion, hash_password, verify};
@@ -201,7 +223,7 @@ pub fn hash_password(
     if password.len() > MAX_PASSWORD_LEN {
         return Err(Error::TooLong);
     }
-    let setting = bcrypt::Setting::new(cost, salt).map_err(|_| Error::Cost)?;
+    let setting = bcrypt::Setting::new(cost, salt)?;
     let inner = setting.hash(&prehash(wp_php::trim(password)));
     let mut out = [0u8; WP_HASH_LEN];
     let (prefix, rest) = out.split_at_mut(3);

@@ -49,48 +49,11 @@ impl Limits {
         argon2_memory_kib: u32::MAX,
         argon2_time: u32::MAX,
     };
-
-    /// `Ok` when the work `stored` asks for (read from the hash, before any hashing) is within
-    /// these limits; a string that is none of these formats asks for no work.
-    ///
-    /// # Errors
-    /// [`crate::Error::CostLimit`].
-    pub fn admit(&self, stored: &[u8]) -> Result<(), crate::Error> {
-        let inner = stored.strip_prefix(b"$wp").unwrap_or(stored);
-        let within = if let Ok(s) = crate::phpass::Setting::parse(stored) {
-            s.count_log2 <= self.phpass_count_log2
-        } else if let Ok(s) = crate::bcrypt::Setting::parse(inner) {
-            s.cost <= self.bcrypt_cost
-        } else if stored.starts_with(b"$5$") || stored.starts_with(b"$6$") {
-            let rounds = stored
-                .get(3..)
-                .and_then(|r| r.strip_prefix(b"rounds="))
-                .map(|r| r.split(|&b| b == b'$').next().unwrap_or_default());
-            rounds.is_none_or(|r| decimal_at_most(r, self.sha_crypt_rounds))
-        } else if stored.starts_with(b"$argon2") {
-            let mut ok = true;
-            for field in stored.split(|&b| b == b'$' || b == b',') {
-                if let Some(m) = field.strip_prefix(b"m=") {
-                    ok &= decimal_at_most(m, self.argon2_memory_kib);
-                } else if let Some(t) = field.strip_prefix(b"t=") {
-                    ok &= decimal_at_most(t, self.argon2_time);
-                }
-            }
-            ok
-        } else {
-            true
-        };
-        if within {
-            Ok(())
-        } else {
-            Err(crate::Error::CostLimit)
-        }
-    }
 }
 
 /// Whether `digits` is a decimal number not above `max` (anything else — empty, other bytes,
 /// too long — counts as above, so it is refused rather than guessed).
-fn decimal_at_most(digits: &[u8], max: u32) -> bool {
+pub(crate) fn decimal_at_most(digits: &[u8], max: u32) -> bool {
     !digits.is_empty()
         && digits.len() <= 10
         && digits.iter().all(u8::is_ascii_digit)

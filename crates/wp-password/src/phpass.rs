@@ -6,25 +6,17 @@
 use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
 
-/// phpass's own base-64 alphabet (not RFC 4648's, and used in little-endian bit order).
-pub const ITOA64: &[u8; 64] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-
-/// The alphabet character for the low 6 bits of `v`.
-pub(crate) fn itoa64(v: u32) -> u8 {
-    ITOA64.get((v & 63) as usize).copied().unwrap_or(b'.')
-}
+use crate::MAX_PASSWORD_LEN;
+pub use crate::encoding::{ITOA64, encode64};
 
 /// Length of a phpass hash string.
 pub const HASH_LEN: usize = 34;
-
-/// The longest password phpass's `CheckPassword` and `HashPassword` accept, in bytes.
-pub const MAX_PASSWORD_LEN: usize = 4096;
 
 /// The iteration exponent WordPress hashes with (`B`: 2^13 = 8192 rounds).
 pub const WORDPRESS_COUNT_LOG2: u8 = 13;
 
 /// Why a string is not a phpass setting (`crypt_private` answers `*0` for all of these).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
     /// Does not start with `$P$` or `$H$`.
@@ -189,24 +181,6 @@ impl Rounds {
     }
 }
 
-/// phpass's `encode64`: 3 bytes at a time as a little-endian 24-bit number, 6 bits per
-/// character, low bits first; a final group of 1 or 2 bytes gives 2 or 3 characters. Writes
-/// `ceil(4 * input.len() / 3)` characters into `out` (more are left untouched, fewer are cut).
-pub fn encode64(input: &[u8], out: &mut [u8]) {
-    let mut o = out.iter_mut();
-    for group in input.chunks(3) {
-        let v = group
-            .iter()
-            .rev()
-            .fold(0u32, |v, &b| (v << 8) | u32::from(b));
-        for i in 0..=group.len() {
-            if let Some(slot) = o.next() {
-                *slot = itoa64(v >> (6 * i));
-            }
-        }
-    }
-}
-
 /// The result of phpass's `crypt_private(password, setting)`: a 34-byte hash, or the failure
 /// marker `*0` (`*1` when the setting itself starts with `*0`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,12 +234,14 @@ pub fn crypt_private(
 /// more work than `limits` allow is not run: `false`.
 #[must_use]
 pub fn check(password: &[u8], stored: &[u8], limits: &crate::Limits) -> bool {
-    if password.len() > MAX_PASSWORD_LEN || limits.admit(stored).is_err() {
+    if password.len() > MAX_PASSWORD_LEN {
         return false;
     }
     match crypt_private(password, stored, limits) {
         Ok(Crypt::Hash(h)) => bool::from(h.as_slice().ct_eq(stored)),
-        Ok(Crypt::Failed(_)) => crate::crypt::verify(password, stored),
+        Ok(Crypt::Failed(_)) => {
+            crate::crypt::within(stored, limits) && crate::crypt::verify(password, stored)
+        }
         Err(_) => false,
     }
 }

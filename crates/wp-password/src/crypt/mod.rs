@@ -4,6 +4,13 @@
 //! `password_verify` only). Traditional and extended DES hashes are at most 20 bytes, so
 //! WordPress always treats them as MD5 digests and never reaches `crypt()` with them.
 
+pub mod bcrypt;
+#[cfg(feature = "md5-crypt")]
+mod md5crypt;
+
+#[cfg(any(feature = "md5-crypt", feature = "sha-crypt"))]
+use crate::encoding::c_string;
+
 /// The stored formats PHP can verify, by prefix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -51,22 +58,41 @@ impl Scheme {
     }
 }
 
-/// PHP passes passwords to `crypt()` as C strings: everything from the first NUL is ignored.
-pub(crate) fn c_string(password: &[u8]) -> &[u8] {
-    password
-        .iter()
-        .position(|&b| b == 0)
-        .and_then(|n| password.get(..n))
-        .unwrap_or(password)
+/// Whether the work a crypt(3), bcrypt or Argon2 `stored` string asks for (read from it,
+/// before any hashing) is within `limits`; other strings ask for none.
+pub(crate) fn within(stored: &[u8], limits: &crate::Limits) -> bool {
+    use crate::limits::decimal_at_most;
+    let inner = stored.strip_prefix(b"$wp").unwrap_or(stored);
+    if let Ok(s) = bcrypt::Setting::parse(inner) {
+        s.cost <= limits.bcrypt_cost
+    } else if stored.starts_with(b"$5$") || stored.starts_with(b"$6$") {
+        let rounds = stored
+            .get(3..)
+            .and_then(|r| r.strip_prefix(b"rounds="))
+            .map(|r| r.split(|&b| b == b'$').next().unwrap_or_default());
+        rounds.is_none_or(|r| decimal_at_most(r, limits.sha_crypt_rounds))
+    } else if stored.starts_with(b"$argon2") {
+        let mut ok = true;
+        for field in stored.split(|&b| b == b'$' || b == b',') {
+            if let Some(m) = field.strip_prefix(b"m=") {
+                ok &= decimal_at_most(m, limits.argon2_memory_kib);
+            } else if let Some(t) = field.strip_prefix(b"t=") {
+                ok &= decimal_at_most(t, limits.argon2_time);
+            }
+        }
+        ok
+    } else {
+        true
+    }
 }
 
 /// `crypt(password, stored) === stored` for the crypt(3) formats (not Argon2).
 #[must_use]
 pub fn verify(password: &[u8], stored: &[u8]) -> bool {
     match Scheme::of(stored) {
-        Scheme::Bcrypt => crate::bcrypt::verify(password, stored),
+        Scheme::Bcrypt => bcrypt::verify(password, stored),
         #[cfg(feature = "md5-crypt")]
-        Scheme::Md5Crypt => crate::md5crypt::verify(c_string(password), stored),
+        Scheme::Md5Crypt => md5crypt::verify(c_string(password), stored),
         #[cfg(feature = "sha-crypt")]
         Scheme::Sha256Crypt | Scheme::Sha512Crypt => sha_crypt_verify(c_string(password), stored),
         _ => false,

@@ -3,7 +3,7 @@
 use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
 
-use crate::phpass::itoa64;
+use crate::encoding::itoa64;
 
 /// The longest MD5-crypt string: `$1$`, 8 salt bytes, `$`, 22 hash characters.
 const MAX_LEN: usize = 34;

@@ -52,7 +52,7 @@ impl Variant {
 }
 
 /// Why a string is not a bcrypt setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Error {
     /// Not `$2a$`, `$2b$`, `$2x$` or `$2y$`.
@@ -195,7 +195,7 @@ fn word(b: &[u8], at: usize) -> u32 {
 /// own key cycling over 72 bytes reads exactly these words: (words for the first, salted
 /// expansion, words for the loop). They differ only for `$2a$` with the countermeasure.
 fn key_words(password: &[u8], variant: Variant) -> ([u8; 72], [u8; 72]) {
-    let key = crate::crypt::c_string(password);
+    let key = crate::encoding::c_string(password);
     let bug = variant == Variant::X;
     let safety = variant == Variant::A;
     let mut expanded = [0u8; 72];
