@@ -587,6 +587,7 @@ impl<'a> Authentic<'a> {
 /// [`Error::Malformed`] for an empty value or any other number of fields (so a login that
 /// contains `|` can never authenticate by cookie, as in WordPress).
 #[inline]
+#[doc(alias = "wp_parse_auth_cookie")]
 pub fn parse(value: &[u8]) -> Result<Parsed<'_>, Error> {
     // The shape every cookie that can validate has: a 64-character last field. Then only the
     // bytes before it are searched for the other two `|`, and the last field is merely

@@ -60,6 +60,18 @@ pub enum Error {
     MissingSalt,
 }
 
+impl Error {
+    /// A short stable code for logs and vector files.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::UnknownAlgo => "unknown_algo",
+            Self::UnsupportedAlgo => "unsupported_algo",
+            Self::MissingSalt => "missing_salt",
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {

@@ -382,6 +382,7 @@ impl Age {
 
 /// `wp_create_nonce()` at time `now`.
 #[must_use]
+#[doc(alias = "wp_create_nonce")]
 pub fn create(key: &NonceKey, now: u64, ctx: &Context<'_>) -> Nonce {
     key.nonce_at_tick(tick(now, ctx.life), ctx)
 }
@@ -436,6 +437,7 @@ fn decode(nonce: &[u8]) -> Result<[u8; NONCE_BYTES], Error> {
 ///
 /// # Errors
 /// A format error from [`check_format`], or [`Error::Invalid`].
+#[doc(alias = "wp_verify_nonce")]
 pub fn verify(key: &NonceKey, now: u64, ctx: &Context<'_>, nonce: &[u8]) -> Result<Age, Error> {
     let candidate = decode(nonce)?;
     let i = tick(now, ctx.life);

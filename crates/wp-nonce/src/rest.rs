@@ -141,6 +141,7 @@ pub struct Check {
 
 /// `rest_cookie_check_errors()`, WordPress 6.1 through 6.9, in WordPress's order.
 #[must_use]
+#[doc(alias = "rest_cookie_check_errors")]
 pub fn cookie_check(key: &NonceKey, now: u64, life: Lifetime, req: &Request<'_>) -> Check {
     let unchanged = Check {
         outcome: Outcome::Unchanged,
