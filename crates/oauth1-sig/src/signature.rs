@@ -673,6 +673,8 @@ pub struct Signed<'a, 'b> {
     method: Method,
     https: bool,
     timestamp: Option<u64>,
+    /// `oauth_nonce` (empty when none was sent), found once by the required-parameter check.
+    nonce: Decoded<'a>,
 }
 
 /// What a verified request authenticated.
@@ -686,10 +688,28 @@ pub struct Verified<'a> {
     pub method: Method,
     /// The timestamp, if any.
     pub timestamp: Option<u64>,
-    /// The key to record the nonce under (consumer, token, timestamp, nonce), when the request
-    /// has a timestamp: the caller records it in its replay store, atomically and only if
-    /// absent ([`crate::replay::ReplayCache`]), and refuses the request when it was there.
-    pub replay_key: Option<ReplayKey>,
+    /// The nonce (empty when none was sent).
+    pub nonce: Decoded<'a>,
+}
+
+impl Verified<'_> {
+    /// The key to record the nonce under — a digest of (consumer, token, timestamp, nonce) —
+    /// when the request has a timestamp: the caller records it in its replay store, atomically
+    /// and only if absent ([`crate::replay::ReplayCache`]), and refuses the request when it was
+    /// there. Computed on request (one SHA-256), so a caller without a replay store pays
+    /// nothing.
+    #[must_use]
+    pub fn replay_key(&self) -> Option<ReplayKey> {
+        let plain = Decoded::new(b"", Coding::Plain);
+        self.timestamp.map(|ts| {
+            ReplayKey::new(
+                self.consumer_key.clone(),
+                self.token.clone().unwrap_or(plain),
+                ts,
+                self.nonce.clone(),
+            )
+        })
+    }
 }
 
 /// The protocol parameters RFC 5849 and its extensions define, by name.
@@ -777,11 +797,12 @@ impl<'a, 'b> Signed<'a, 'b> {
             return Err(Error::MissingParam("oauth_signature"));
         }
         let plaintext = method_param.value().eq_bytes(b"PLAINTEXT");
+        let nonce = find(b"oauth_nonce").map(Param::value);
         if !plaintext {
             if find(b"oauth_timestamp").is_none() {
                 return Err(Error::MissingParam("oauth_timestamp"));
             }
-            if find(b"oauth_nonce").is_none() {
+            if nonce.is_none() {
                 return Err(Error::MissingParam("oauth_nonce"));
             }
         }
@@ -813,6 +834,7 @@ impl<'a, 'b> Signed<'a, 'b> {
             None => None,
         };
         Ok(Self {
+            nonce: nonce.unwrap_or(Decoded::new(b"", Coding::Plain)),
             collected,
             method,
             https,
@@ -901,26 +923,12 @@ pub fn verify<'a>(
     if !matches {
         return Err(Error::InvalidSignature);
     }
-    let token = signed.token();
-    let replay_key = signed.timestamp.map(|ts| {
-        let nonce = signed
-            .collected
-            .get(b"oauth_nonce")
-            .map_or(Decoded::new(b"", Coding::Plain), Param::value);
-        let plain = Decoded::new(b"", Coding::Plain);
-        ReplayKey::new(
-            signed.consumer_key(),
-            token.clone().unwrap_or(plain),
-            ts,
-            nonce,
-        )
-    });
     Ok(Verified {
         consumer_key: signed.consumer_key(),
-        token,
+        token: signed.token(),
         method: signed.method,
         timestamp: signed.timestamp,
-        replay_key,
+        nonce: signed.nonce.clone(),
     })
 }
 

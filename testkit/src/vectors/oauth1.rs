@@ -427,7 +427,7 @@ pub(crate) fn signature(case: &Value) -> Result<(), String> {
             let mut buf = Vec::new();
             let result = Signed::parse_in(&req.view(), &policy, &mut buf)
                 .and_then(|s| oauth1_sig::verify(&key, now.unwrap_or(0), &s, &policy))
-                .and_then(|v| match (v.replay_key, v.timestamp) {
+                .and_then(|v| match (v.replay_key(), v.timestamp) {
                     (Some(k), Some(ts)) => replay.insert_if_absent(&k, now.unwrap_or(ts), window),
                     _ => Ok(()),
                 });
