@@ -29,7 +29,10 @@ fuzz_target!(|data: &[u8]| {
     });
     if let Ok(verified) = oauth1_sig::verify(&key, 1_700_000_000, &signed, &policy) {
         // A timestamp (always there but for PLAINTEXT) gives a replay key.
-        assert_eq!(verified.replay_key().is_some(), verified.timestamp.is_some());
+        assert_eq!(
+            verified.replay_key().is_some(),
+            verified.timestamp.is_some()
+        );
         let expected = signed.collected().sign(&key, signed.method()).unwrap();
         let received: Vec<u8> = signed
             .collected()
