@@ -41,3 +41,58 @@ impl Keys {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wp_cookie::WpVersion;
+    use wp_nonce::Context;
+
+    struct Constants;
+
+    impl SaltSource for Constants {
+        fn constant(&self, name: &str) -> Option<&[u8]> {
+            Some(match name {
+                "NONCE_KEY" => b"nk",
+                "NONCE_SALT" => b"ns",
+                "AUTH_KEY" => b"ak",
+                "AUTH_SALT" => b"as",
+                "SECURE_AUTH_KEY" => b"sk",
+                "SECURE_AUTH_SALT" => b"ss",
+                "LOGGED_IN_KEY" => b"lk",
+                "LOGGED_IN_SALT" => b"ls",
+                _ => return None,
+            })
+        }
+
+        fn site_option(&self, _name: &str) -> Option<&[u8]> {
+            None
+        }
+    }
+
+    /// Each key is the one its constant pair makes, none swapped.
+    #[test]
+    fn keys_come_from_their_own_constants() {
+        let keys = Keys::from_source(&Constants).unwrap();
+        let ctx = Context::new("wp_rest", 1, b"token");
+        assert_eq!(
+            wp_nonce::create(&keys.nonce, 1_700_000_000, &ctx),
+            wp_nonce::create(&NonceKey::new(b"nk", b"ns"), 1_700_000_000, &ctx)
+        );
+        for (key, (k, s, scheme)) in [&keys.auth, &keys.secure_auth, &keys.logged_in]
+            .into_iter()
+            .zip([
+                (&b"ak"[..], &b"as"[..], Scheme::Auth),
+                (b"sk", b"ss", Scheme::SecureAuth),
+                (b"lk", b"ls", Scheme::LoggedIn),
+            ])
+        {
+            let cookie = |key: &CookieKey| {
+                *wp_cookie::generate(key, b"admin", b"$P$Bhash", 9, b"tok", WpVersion::Wp68)
+                    .mac()
+                    .as_bytes()
+            };
+            assert_eq!(cookie(key), cookie(&CookieKey::new(scheme, k, s)));
+        }
+    }
+}
