@@ -218,6 +218,21 @@ impl Signature {
     pub fn as_str(&self) -> &str {
         core::str::from_utf8(self.as_bytes()).unwrap_or_default()
     }
+
+    /// The HMAC signature of a MAC value: its standard base64 (a MAC of up to 64 bytes; the
+    /// rest of a longer one is not encoded).
+    #[must_use]
+    pub fn from_mac(mac: &[u8]) -> Self {
+        let mut out = Self {
+            buf: [0u8; Self::MAX_LEN],
+            len: 0,
+        };
+        // 64 bytes make 88 characters: always within the buffer.
+        out.len = base64::engine::general_purpose::STANDARD
+            .encode_slice(mac.get(..64).unwrap_or(mac), &mut out.buf)
+            .unwrap_or(0);
+        out
+    }
 }
 
 impl core::fmt::Debug for Signature {
@@ -577,20 +592,18 @@ fn sign_with(
     method: Method,
     b: &impl BaseString,
 ) -> Result<Signature, Error> {
-    let mut out = Signature {
-        buf: [0u8; Signature::MAX_LEN],
-        len: 0,
-    };
-    // A digest's base64 (28 or 44 characters) always fits.
-    let b64 = |raw: &[u8], out: &mut Signature| {
-        out.len = base64::engine::general_purpose::STANDARD
-            .encode_slice(raw, &mut out.buf)
-            .unwrap_or(0);
-    };
     match method {
-        Method::HmacSha1 => b64(&mac(&key.sha1, b).finalize().into_bytes(), &mut out),
-        Method::HmacSha256 => b64(&mac(&key.sha256, b).finalize().into_bytes(), &mut out),
+        Method::HmacSha1 => Ok(Signature::from_mac(
+            &mac(&key.sha1, b).finalize().into_bytes(),
+        )),
+        Method::HmacSha256 => Ok(Signature::from_mac(
+            &mac(&key.sha256, b).finalize().into_bytes(),
+        )),
         Method::Plaintext => {
+            let mut out = Signature {
+                buf: [0u8; Signature::MAX_LEN],
+                len: 0,
+            };
             let dst = out
                 .buf
                 .get_mut(..key.secrets.key_len())
@@ -603,9 +616,9 @@ fn sign_with(
                 n += p.len();
             });
             out.len = n;
+            Ok(out)
         }
     }
-    Ok(out)
 }
 
 /// Streams the signature base string of a request (for debugging or logging; verification

@@ -4,11 +4,12 @@
 #[cfg(test)]
 extern crate std;
 
-use hmac::{Hmac, KeyInit as _, Mac as _};
+use hmac::{Hmac, KeyInit, Mac as _};
 use sha1::Sha1;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+pub use oauth1_sig::Signature;
 use oauth1_sig::encode::encode_to;
 use oauth1_sig::{Method, Request, Secrets};
 use wp_php::url::{rawurldecode, rawurlencode};
@@ -667,33 +668,23 @@ fn signature(
         secrets.consumer_secret,
         secrets.token_secret.unwrap_or_default(),
     );
-    use base64::Engine as _;
-    let mut out = Signature {
-        buf: [0u8; SIGNATURE_MAX],
-        len: 0,
-    };
-    let mut b64 = |raw: &[u8]| {
-        out.len = base64::engine::general_purpose::STANDARD
-            .encode_slice(raw, &mut out.buf)
-            .unwrap_or(0);
-    };
+    // HMAC takes keys of any length: keying cannot fail.
     match method {
         Method::HmacSha256 => {
             let key = raw_key::<Sha256>(cs, ts);
-            if let Ok(mut m) = Hmac::<Sha256>::new_from_slice(key.as_slice()) {
-                feed(&mut |p| m.update(p));
-                b64(&m.finalize().into_bytes());
-            }
+            let mut m = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_slice())
+                .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
+            feed(&mut |p| m.update(p));
+            Signature::from_mac(&m.finalize().into_bytes())
         }
         Method::HmacSha1 | Method::Plaintext => {
             let key = raw_key::<Sha1>(cs, ts);
-            if let Ok(mut m) = Hmac::<Sha1>::new_from_slice(key.as_slice()) {
-                feed(&mut |p| m.update(p));
-                b64(&m.finalize().into_bytes());
-            }
+            let mut m = <Hmac<Sha1> as KeyInit>::new_from_slice(key.as_slice())
+                .unwrap_or_else(|_| <Hmac<Sha1> as KeyInit>::new(&Default::default()));
+            feed(&mut |p| m.update(p));
+            Signature::from_mac(&m.finalize().into_bytes())
         }
     }
-    out
 }
 
 /// An HMAC key of any length as HMAC uses it: up to the block size as is, longer hashed
@@ -737,33 +728,6 @@ fn raw_key<D: sha2::Digest>(cs: &[u8], ts: &[u8]) -> RawKey {
 
 /// The longest plugin signature: base64 of HMAC-SHA256.
 const SIGNATURE_MAX: usize = 44;
-
-/// A plugin signature (base64, 28 or 44 characters). `Debug` prints `[redacted]`.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Signature {
-    buf: [u8; SIGNATURE_MAX],
-    len: usize,
-}
-
-impl Signature {
-    /// The base64 text.
-    #[must_use]
-    pub fn as_bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or_default()
-    }
-
-    /// The base64 text.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        core::str::from_utf8(self.as_bytes()).unwrap_or_default()
-    }
-}
-
-impl core::fmt::Debug for Signature {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("Signature([redacted])")
-    }
-}
 
 #[cfg(test)]
 mod tests {
