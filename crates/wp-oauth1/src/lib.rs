@@ -25,6 +25,8 @@ pub enum Unsupported {
     /// A multipart part whose `Content-Disposition` header is longer than this crate reads
     /// (1,024 bytes): refused rather than read cut short.
     LongPartHeader,
+    /// A PHP array parameter whose index path is longer than `wp_php::MAX_INDEX_PATH` bytes.
+    LongIndexPath,
 }
 
 /// The plugin's errors (its `WP_Error` codes), and what this crate cannot reproduce.
@@ -91,6 +93,9 @@ impl core::fmt::Display for Error {
             Self::Unsupported(Unsupported::LongPartHeader) => {
                 "a multipart part header is longer than 1024 bytes"
             }
+            Self::Unsupported(Unsupported::LongIndexPath) => {
+                "an array parameter's index path is longer than 512 bytes"
+            }
             Self::Capacity => "the working buffers are too small for the request",
         })
     }
@@ -102,6 +107,7 @@ impl From<wp_php::Error> for Error {
     fn from(e: wp_php::Error) -> Self {
         match e {
             wp_php::Error::LongPartHeader => Self::Unsupported(Unsupported::LongPartHeader),
+            wp_php::Error::LongIndexPath => Self::Unsupported(Unsupported::LongIndexPath),
             _ => Self::Capacity,
         }
     }

@@ -581,6 +581,11 @@ fn php_name(name: &mut [u8]) -> Result<Option<(ArrayKey<'_>, &[u8])>, Error> {
     )))
 }
 
+/// The longest index path (`[k1][k2]…`, after `[]` became numbers) this crate builds; a longer
+/// one is [`Error::LongIndexPath`] (PHP has no such limit, but 64 levels of keys this long are
+/// no request a site expects).
+pub const MAX_INDEX_PATH: usize = 512;
+
 /// PHP's `max_input_nesting_level`.
 const MAX_NESTING: usize = 64;
 
@@ -612,7 +617,7 @@ fn register_array<'a>(
         }
         return Ok(());
     }
-    let mut path = [0u8; 512];
+    let mut path = [0u8; MAX_INDEX_PATH];
     let mut len = 0;
     let mut rest = indexes;
     // The group, with a scalar at the top replaced by the array being built.
@@ -652,7 +657,7 @@ fn register_array<'a>(
         let piece_len = index.len() + 2;
         let dst = path
             .get_mut(len..len + piece_len)
-            .ok_or(Error::BufferTooSmall)?;
+            .ok_or(Error::LongIndexPath)?;
         let piece = core::iter::once(b'[')
             .chain(index.iter().copied())
             .chain(core::iter::once(b']'));
@@ -790,7 +795,8 @@ impl<'a> Input<'a> {
     /// arrays built as PHP builds them (see [`Entry`]), the first [`MAX_INPUT_VARS`] pairs only.
     ///
     /// # Errors
-    /// [`Error::BufferTooSmall`] (also for an index path over 512 bytes).
+    /// [`Error::BufferTooSmall`]; [`Error::LongIndexPath`] for an index path over
+    /// [`MAX_INDEX_PATH`] bytes.
     pub fn parse_str(&mut self, raw: &[u8]) -> Result<&'a [Entry<'a>], Error> {
         php_vars(raw, &mut self.entries, &mut self.arena)
     }
@@ -1027,6 +1033,20 @@ mod tests {
             Input::new(&mut e, &mut b)
                 .parse_multipart(b"multipart/form-data; boundary=b", long.as_bytes()),
             Err(Error::LongPartHeader)
+        );
+    }
+
+    #[test]
+    fn an_index_path_too_long_to_build_is_refused_not_cut() {
+        let (mut e, mut b) = ([Entry::EMPTY; 8], [0u8; 4096]);
+        let fits = std::format!("a[{}]=1", "x".repeat(MAX_INDEX_PATH - 2));
+        let vars = Input::new(&mut e, &mut b).parse_str(fits.as_bytes());
+        assert_eq!(vars.map(|v| v[0].path.len()), Ok(MAX_INDEX_PATH));
+        let (mut e, mut b) = ([Entry::EMPTY; 8], [0u8; 4096]);
+        let long = std::format!("a[{}]=1", "x".repeat(MAX_INDEX_PATH - 1));
+        assert_eq!(
+            Input::new(&mut e, &mut b).parse_str(long.as_bytes()),
+            Err(Error::LongIndexPath)
         );
     }
 

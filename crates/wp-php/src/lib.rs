@@ -10,7 +10,7 @@ pub mod number;
 pub mod unserialize;
 pub mod url;
 
-pub use input::{Entry, Input, MAX_INPUT_VARS, sort_stable_by};
+pub use input::{Entry, Input, MAX_INDEX_PATH, MAX_INPUT_VARS, sort_stable_by};
 
 use core::fmt;
 
@@ -25,6 +25,9 @@ pub enum Error {
     LongPartHeader,
     /// Not a value PHP's `unserialize()` reads back (objects and references included).
     Unserialize,
+    /// An array variable's index path is longer than [`MAX_INDEX_PATH`] bytes: refused rather
+    /// than read cut short.
+    LongIndexPath,
 }
 
 impl Error {
@@ -35,6 +38,7 @@ impl Error {
             Self::BufferTooSmall => "buffer_too_small",
             Self::LongPartHeader => "long_part_header",
             Self::Unserialize => "unserialize",
+            Self::LongIndexPath => "long_index_path",
         }
     }
 }
@@ -45,6 +49,7 @@ impl fmt::Display for Error {
             Self::BufferTooSmall => "the working buffer is too small for the input",
             Self::LongPartHeader => "a multipart part header is longer than 1024 bytes",
             Self::Unserialize => "not a value php's unserialize() reads back",
+            Self::LongIndexPath => "an array variable's index path is longer than 512 bytes",
         })
     }
 }
