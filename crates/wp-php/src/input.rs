@@ -843,15 +843,6 @@ impl<'a> Input<'a> {
         )
     }
 
-    /// `urldecode($raw)` into the working memory.
-    ///
-    /// # Errors
-    /// [`Error::BufferTooSmall`].
-    pub fn urldecode(&mut self, raw: &[u8]) -> Result<&'a [u8], Error> {
-        let decoded: &'a [u8] = self.arena.decode(raw, true)?;
-        Ok(decoded)
-    }
-
     /// `$a[$name] = urldecode($raw)` for each pair in order, into a new array: a repeated
     /// name replaces the earlier value in place (O(n log n) for any number of names).
     ///
