@@ -509,7 +509,7 @@ fn read<'a>(
 #[derive(Clone)]
 enum Normalized<'a> {
     Digits(core::iter::Skip<core::array::IntoIter<u8, 40>>),
-    Text(wp_php::url::RawEncode<wp_php::url::RawDecode<'a>>),
+    Text(wp_php::url::RawEncode<wp_php::url::Decode<'a>>),
 }
 
 impl Iterator for Normalized<'_> {

@@ -16,7 +16,7 @@
 //! digits stays as it is); when a name repeats, the first one wins.
 
 use crate::Error;
-use crate::url::hex_val;
+use crate::url::rawurldecode;
 
 /// The `(name, raw value)` pairs of a `Cookie:` header, in order, names as sent.
 #[derive(Clone, Debug)]
@@ -97,7 +97,8 @@ pub fn find<'a>(header: &'a [u8], name: &[u8]) -> Option<&'a [u8]> {
         .map(|(_, v)| v)
 }
 
-/// PHP's raw URL decoding of a cookie value, into `buf`; borrowed as is when it holds no `%`.
+/// PHP's raw URL decoding of a cookie value ([`crate::url::rawurldecode`]), into `buf`;
+/// borrowed as is when it holds no `%`.
 ///
 /// # Errors
 /// [`Error::BufferTooSmall`] when `buf` is shorter than the decoded value (never longer than
@@ -106,22 +107,12 @@ pub fn decode_value<'a>(raw: &'a [u8], buf: &'a mut [u8]) -> Result<&'a [u8], Er
     if !raw.contains(&b'%') {
         return Ok(raw);
     }
-    let mut out = 0;
-    let mut i = 0;
-    while let Some(&b) = raw.get(i) {
-        let decoded = match (b, raw.get(i + 1).copied(), raw.get(i + 2).copied()) {
-            (b'%', Some(h), Some(l)) => match (hex_val(h), hex_val(l)) {
-                (Some(h), Some(l)) => Some((h << 4) | l),
-                _ => None,
-            },
-            _ => None,
-        };
-        let (byte, used) = decoded.map_or((b, 1), |d| (d, 3));
-        *buf.get_mut(out).ok_or(Error::BufferTooSmall)? = byte;
-        out += 1;
-        i += used;
+    let mut n = 0;
+    for b in rawurldecode(raw) {
+        *buf.get_mut(n).ok_or(Error::BufferTooSmall)? = b;
+        n += 1;
     }
-    buf.get(..out).ok_or(Error::BufferTooSmall)
+    buf.get(..n).ok_or(Error::BufferTooSmall)
 }
 
 #[cfg(test)]

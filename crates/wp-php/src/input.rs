@@ -1,6 +1,6 @@
 //! How PHP reads request input into `$_GET` and `$_POST`, into the caller's buffers.
 
-use crate::url::url_decode;
+use crate::url::urldecode;
 use crate::{ArrayKey, Error};
 
 /// One leaf of a PHP array: a variable after PHP's reading (names and values decoded). Members of a PHP array parameter (`a[]=1&a[x]=2`) are consecutive entries with
@@ -213,15 +213,20 @@ struct Arena<'a> {
 }
 
 impl<'a> Arena<'a> {
-    /// `urldecode($raw)` (or `rawurldecode` without `plus`) into the arena.
-    fn decode(&mut self, raw: &[u8], plus: bool) -> Result<&'a mut [u8], Error> {
+    /// `urldecode($raw)` into the arena.
+    fn decode(&mut self, raw: &[u8]) -> Result<&'a mut [u8], Error> {
         let rest = core::mem::take(&mut self.rest);
         if rest.len() < raw.len() {
             self.rest = rest;
             return Err(Error::BufferTooSmall);
         }
         let (slot, rest) = rest.split_at_mut(raw.len());
-        let n = url_decode(raw, plus, slot);
+        // Decoding never lengthens: the slot of `raw`'s length holds it.
+        let mut n = 0;
+        for (d, b) in slot.iter_mut().zip(urldecode(raw)) {
+            *d = b;
+            n += 1;
+        }
         let (used, spare) = slot.split_at_mut(n);
         let _ = spare;
         self.rest = rest;
@@ -520,8 +525,8 @@ fn php_vars<'a>(
             ),
             None => (pair, &b""[..]),
         };
-        let name = arena.decode(name, true)?;
-        let value: &'a [u8] = arena.decode(value, true)?;
+        let name = arena.decode(name)?;
+        let value: &'a [u8] = arena.decode(value)?;
         register(&mut map, arena, name, value)?;
     }
     let vars: &'a [Entry<'a>] = map.finish(entries);
@@ -854,7 +859,7 @@ impl<'a> Input<'a> {
     ) -> Result<&'a [Entry<'a>], Error> {
         let mut map = Map::take(&mut self.entries);
         for (name, raw) in pairs {
-            let decoded: &'a [u8] = self.arena.decode(raw, true)?;
+            let decoded: &'a [u8] = self.arena.decode(raw)?;
             // Each pair its own group: a repeated name replaces the earlier value in place.
             let order = (map.len as u64) << 32;
             map.push(Entry {

@@ -1,4 +1,5 @@
-//! PHP's URL encoding and decoding: `urldecode`, `rawurldecode` and `rawurlencode`.
+//! PHP's URL encoding and decoding: `urldecode`, `rawurldecode` and `rawurlencode`, one
+//! decoder for the two.
 //!
 //! ```
 //! use wp_php::url::{rawurldecode, rawurlencode};
@@ -22,59 +23,48 @@ pub const fn hex_val(b: u8) -> Option<u8> {
     }
 }
 
-/// PHP's `urldecode` (`plus`) / `rawurldecode`: `%XX` with any hex case decoded, anything else
-/// (including a malformed `%`) kept. Writes into `out` (at least `raw.len()` long).
-pub(crate) fn url_decode(raw: &[u8], plus: bool, out: &mut [u8]) -> usize {
-    let mut n = 0;
-    let mut i = 0;
-    while let Some(&b) = raw.get(i) {
-        let (byte, step) = match (
-            b,
-            raw.get(i + 1).copied().and_then(hex_val),
-            raw.get(i + 2).copied().and_then(hex_val),
-        ) {
-            (b'%', Some(h), Some(l)) => ((h << 4) | l, 3),
-            (b'+', _, _) if plus => (b' ', 1),
-            _ => (b, 1),
-        };
-        if let Some(slot) = out.get_mut(n) {
-            *slot = byte;
-        }
-        n += 1;
-        i += step;
-    }
-    n
-}
-
 /// PHP's `rawurldecode` as an iterator: `%XX` with any hex case decoded, anything else
 /// (including a malformed `%` and `+`) kept.
 #[must_use]
-pub fn rawurldecode(s: &[u8]) -> RawDecode<'_> {
-    RawDecode { s, i: 0 }
+pub fn rawurldecode(s: &[u8]) -> Decode<'_> {
+    Decode {
+        s,
+        i: 0,
+        plus: false,
+    }
 }
 
-/// The iterator [`rawurldecode`] returns.
+/// PHP's `urldecode` as an iterator: [`rawurldecode`], and `+` is a space.
+#[must_use]
+pub fn urldecode(s: &[u8]) -> Decode<'_> {
+    Decode {
+        s,
+        i: 0,
+        plus: true,
+    }
+}
+
+/// The iterator [`rawurldecode`] and [`urldecode`] return. It never yields more bytes than
+/// its input has.
 #[derive(Clone, Debug)]
-pub struct RawDecode<'a> {
+pub struct Decode<'a> {
     s: &'a [u8],
     i: usize,
+    plus: bool,
 }
 
-impl Iterator for RawDecode<'_> {
+impl Iterator for Decode<'_> {
     type Item = u8;
     fn next(&mut self) -> Option<u8> {
         let b = *self.s.get(self.i)?;
         let hex = |k| self.s.get(self.i + k).copied().and_then(hex_val);
-        match (b, hex(1), hex(2)) {
-            (b'%', Some(h), Some(l)) => {
-                self.i += 3;
-                Some((h << 4) | l)
-            }
-            _ => {
-                self.i += 1;
-                Some(b)
-            }
-        }
+        let (byte, step) = match (b, hex(1), hex(2)) {
+            (b'%', Some(h), Some(l)) => ((h << 4) | l, 3),
+            (b'+', _, _) if self.plus => (b' ', 1),
+            _ => (b, 1),
+        };
+        self.i += step;
+        Some(byte)
     }
 }
 
@@ -152,10 +142,9 @@ mod tests {
 
     #[test]
     fn decoding_plus_and_stray_percent() {
-        let mut out = [0u8; 16];
-        let n = url_decode(b"a+b%4a%zz%4", true, &mut out);
-        assert_eq!(&out[..n], b"a bJ%zz%4");
-        let n = url_decode(b"a+b", false, &mut out);
-        assert_eq!(&out[..n], b"a+b");
+        let plus: std::vec::Vec<u8> = urldecode(b"a+b%4a%zz%4%2B").collect();
+        assert_eq!(plus, b"a bJ%zz%4+");
+        let raw: std::vec::Vec<u8> = rawurldecode(b"a+b%2b").collect();
+        assert_eq!(raw, b"a+b+");
     }
 }
