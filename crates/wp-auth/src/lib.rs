@@ -2,11 +2,32 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
 #[cfg(feature = "std")]
 pub mod config;
+mod flow;
+#[cfg(feature = "std")]
+mod memory;
+mod outcome;
+mod request;
+mod store;
+
+pub use flow::{Answer, Flow, Lookup, Step};
+#[cfg(feature = "std")]
+pub use memory::{MemoryStore, MemoryUser};
+pub use outcome::{Authenticated, Effects, Error, Method, Outcome, RestError};
+pub use request::RequestView;
+pub use store::{
+    AppPasswordRow, AsyncStore, OAuth1Consumer, OAuth1Token, ReplayKey, Store, UserRow,
+};
+pub use wp_cookie::site::CookieNames;
+pub use wp_cookie::{Verifier, WpVersion};
+pub use wp_nonce::{Lifetime, Nonce};
+
+use alloc::boxed::Box;
 
 use wp_cookie::{CookieKey, Scheme};
 use wp_hash::SaltSource;
@@ -39,6 +60,205 @@ impl Keys {
             secure_auth: CookieKey::from_source(Scheme::SecureAuth, src)?,
             logged_in: CookieKey::from_source(Scheme::LoggedIn, src)?,
         })
+    }
+}
+
+/// When the site determines the current user of a REST request, which decides whether an
+/// application password's failure is seen (WordPress core answers differently depending on
+/// what plugins do; see the crate docs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum UserDetermined {
+    /// A stock site: nothing determines the user between the REST server's start and its
+    /// authentication checks, so a failed application password leaves the request anonymous.
+    #[default]
+    Late,
+    /// Something (a plugin, a theme) determines the user before the checks run: a failed
+    /// application password is answered with its own 401 error.
+    Early,
+}
+
+/// Whether application passwords can take part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AppPasswords {
+    /// The `using_application_passwords` option: one was ever created on the site.
+    pub in_use: bool,
+    /// `wp_get_environment_type() === 'local'`: available over plain HTTP too (otherwise only
+    /// over TLS).
+    pub local_environment: bool,
+}
+
+impl Default for AppPasswords {
+    fn default() -> Self {
+        Self {
+            in_use: true,
+            local_environment: false,
+        }
+    }
+}
+
+/// The OAuth1 plugin (WP-API/OAuth1) as configured on the site.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OAuth1 {
+    /// `json_oauth1_timestamp_window` (900 s by default).
+    pub timestamp_window: u64,
+}
+
+impl Default for OAuth1 {
+    fn default() -> Self {
+        Self {
+            timestamp_window: 900,
+        }
+    }
+}
+
+/// A site, built once and shared (behind an `Arc`): its keys, cookie names, `home`, the
+/// WordPress version followed and what is enabled. `Debug` prints no key material.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// The four keys.
+    pub keys: Keys,
+    /// The cookie names (from `siteurl`).
+    pub cookie_names: CookieNames,
+    /// The `home` option (the OAuth1 plugin signs URLs built from it).
+    pub home: Box<[u8]>,
+    /// Which WordPress to follow (newest by default).
+    pub version: WpVersion,
+    /// `nonce_life` (a day by default).
+    pub nonce_life: Lifetime,
+    /// Application passwords.
+    pub app_passwords: AppPasswords,
+    /// The OAuth1 plugin, when installed.
+    pub oauth1: Option<OAuth1>,
+    /// When the site determines the user.
+    pub user_determined: UserDetermined,
+}
+
+impl Config {
+    /// A stock site: WordPress's newest behaviour, a day's nonce life, application passwords
+    /// in use (over TLS), no OAuth1 plugin, the user determined late.
+    #[must_use]
+    pub fn new(keys: Keys, siteurl: &[u8], home: &[u8]) -> Self {
+        Self {
+            keys,
+            cookie_names: CookieNames::new(siteurl),
+            home: home.into(),
+            version: WpVersion::default(),
+            nonce_life: Lifetime::DAY,
+            app_passwords: AppPasswords::default(),
+            oauth1: None,
+            user_determined: UserDetermined::default(),
+        }
+    }
+
+    /// The site of a `wp-config.php`: keys from its salts (and `siteurl`, `home` as given,
+    /// since they are options in the database).
+    ///
+    /// # Errors
+    /// `wp_hash::Error::MissingSalt` for a salt the file does not define usably (see
+    /// [`config::WpConfig::check_salts`] for which and where).
+    #[cfg(feature = "std")]
+    pub fn from_wp_config(
+        wp_config: &config::WpConfig,
+        siteurl: &[u8],
+        home: &[u8],
+    ) -> Result<Self, wp_hash::Error> {
+        Ok(Self::new(Keys::from_source(wp_config)?, siteurl, home))
+    }
+}
+
+/// Decides `req` at `now` as WordPress's REST API does, through a synchronous store.
+///
+/// # Errors
+/// [`Error::Rest`] with WordPress's error for a rejected request; [`Error::Store`] when a
+/// lookup failed.
+pub fn authenticate<S: Store + ?Sized>(
+    cfg: &Config,
+    now: u64,
+    req: &RequestView<'_>,
+    store: &S,
+) -> Result<Outcome, Error<S::Error>> {
+    let mut flow = Flow::new(cfg, now, req);
+    let mut step = flow.start();
+    loop {
+        let answer = match step {
+            Step::Done(r) => return r.map_err(Error::Rest),
+            Step::Need(lookup) => match lookup {
+                Lookup::UserByLogin(l) => {
+                    Answer::User(store.user_by_login(l).map_err(Error::Store)?)
+                }
+                Lookup::UserByEmail(e) => {
+                    Answer::User(store.user_by_email(e).map_err(Error::Store)?)
+                }
+                Lookup::Session { user_id, verifier } => Answer::Session(
+                    store
+                        .session_expiration(user_id, &verifier)
+                        .map_err(Error::Store)?,
+                ),
+                Lookup::AppPasswords { user_id } => {
+                    Answer::AppPasswords(store.app_passwords(user_id).map_err(Error::Store)?)
+                }
+                Lookup::OAuth1Token(k) => {
+                    Answer::OAuth1Token(store.oauth1_token(k).map_err(Error::Store)?)
+                }
+                Lookup::OAuth1Consumer(k) => {
+                    Answer::OAuth1Consumer(store.oauth1_consumer(k).map_err(Error::Store)?)
+                }
+                Lookup::RememberNonce { key, ttl } => {
+                    Answer::NonceIsNew(store.remember_nonce(&key, ttl).map_err(Error::Store)?)
+                }
+            },
+        };
+        step = flow.resume(answer);
+    }
+}
+
+/// [`authenticate`] through an asynchronous store (the same [`Flow`]).
+///
+/// # Errors
+/// As [`authenticate`].
+pub async fn authenticate_async<S: AsyncStore + ?Sized>(
+    cfg: &Config,
+    now: u64,
+    req: &RequestView<'_>,
+    store: &S,
+) -> Result<Outcome, Error<S::Error>> {
+    let mut flow = Flow::new(cfg, now, req);
+    let mut step = flow.start();
+    loop {
+        let answer = match step {
+            Step::Done(r) => return r.map_err(Error::Rest),
+            Step::Need(lookup) => match lookup {
+                Lookup::UserByLogin(l) => {
+                    Answer::User(store.user_by_login(l).await.map_err(Error::Store)?)
+                }
+                Lookup::UserByEmail(e) => {
+                    Answer::User(store.user_by_email(e).await.map_err(Error::Store)?)
+                }
+                Lookup::Session { user_id, verifier } => Answer::Session(
+                    store
+                        .session_expiration(user_id, &verifier)
+                        .await
+                        .map_err(Error::Store)?,
+                ),
+                Lookup::AppPasswords { user_id } => {
+                    Answer::AppPasswords(store.app_passwords(user_id).await.map_err(Error::Store)?)
+                }
+                Lookup::OAuth1Token(k) => {
+                    Answer::OAuth1Token(store.oauth1_token(k).await.map_err(Error::Store)?)
+                }
+                Lookup::OAuth1Consumer(k) => {
+                    Answer::OAuth1Consumer(store.oauth1_consumer(k).await.map_err(Error::Store)?)
+                }
+                Lookup::RememberNonce { key, ttl } => Answer::NonceIsNew(
+                    store
+                        .remember_nonce(&key, ttl)
+                        .await
+                        .map_err(Error::Store)?,
+                ),
+            },
+        };
+        step = flow.resume(answer);
     }
 }
 

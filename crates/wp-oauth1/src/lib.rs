@@ -35,6 +35,12 @@ pub enum Unsupported {
 pub enum Error {
     /// `json_oauth1_missing_parameter` (some but not all required parameters).
     MissingParameter,
+    /// `json_oauth1_invalid_token`: no access token is stored under `oauth_token`.
+    InvalidToken,
+    /// `json_consumer_notfound`: no consumer is registered under `oauth_consumer_key`.
+    ConsumerNotFound,
+    /// `json_oauth1_consumer_mismatch`: the token was issued to another consumer.
+    ConsumerMismatch,
     /// `rest_oauth1_unknown_http_method`.
     UnknownHttpMethod,
     /// `json_oauth1_invalid_signature_method`.
@@ -58,6 +64,9 @@ impl Error {
     pub const fn code(self) -> &'static str {
         match self {
             Self::MissingParameter => "json_oauth1_missing_parameter",
+            Self::InvalidToken => "json_oauth1_invalid_token",
+            Self::ConsumerNotFound => "json_consumer_notfound",
+            Self::ConsumerMismatch => "json_oauth1_consumer_mismatch",
             Self::UnknownHttpMethod => "rest_oauth1_unknown_http_method",
             Self::InvalidSignatureMethod => "json_oauth1_invalid_signature_method",
             Self::SignatureMismatch => "json_oauth1_signature_mismatch",
@@ -65,6 +74,28 @@ impl Error {
             Self::NonceAlreadyUsed => "json_oauth1_nonce_already_used",
             Self::Unsupported(_) => "oauth1_sig_unsupported",
             Self::Capacity => "oauth1_sig_capacity",
+        }
+    }
+
+    /// The plugin's (English) message. For [`Error::MissingParameter`] the plugin appends the
+    /// missing names (`Missing OAuth parameters oauth_nonce, oauth_token`); this is the
+    /// message without them.
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::MissingParameter => "Missing OAuth parameters",
+            Self::InvalidToken => "Invalid token",
+            Self::ConsumerNotFound => "Consumer Key is invalid",
+            Self::ConsumerMismatch => "Token is not registered for the given consumer",
+            Self::UnknownHttpMethod => "Unknown http method",
+            Self::InvalidSignatureMethod => "Signature method is invalid",
+            Self::SignatureMismatch => "OAuth signature does not match",
+            Self::InvalidTimestamp => "Invalid timestamp",
+            Self::NonceAlreadyUsed => "Invalid nonce - nonce has already been used",
+            Self::Unsupported(_) => {
+                "The request uses PHP behaviour this implementation does not reproduce"
+            }
+            Self::Capacity => "The request is too large to read",
         }
     }
 
@@ -82,6 +113,9 @@ impl core::fmt::Display for Error {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str(match self {
             Self::MissingParameter => "some of the required oauth parameters are missing",
+            Self::InvalidToken => "no access token is stored under the oauth token",
+            Self::ConsumerNotFound => "no consumer is registered under the consumer key",
+            Self::ConsumerMismatch => "the token was issued to another consumer",
             Self::UnknownHttpMethod => "the http method is not one the plugin signs",
             Self::InvalidSignatureMethod => "the signature method is not hmac-sha1 or hmac-sha256",
             Self::SignatureMismatch => "the oauth signature does not match",

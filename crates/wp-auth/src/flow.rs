@@ -1,0 +1,764 @@
+//! The decision as a sans-IO state machine: [`Flow`] says which lookup it needs next
+//! ([`Step::Need`]), the driver answers it ([`Answer`]), until [`Step::Done`].
+
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+
+use wp_cookie::{CookieKey, Options, Scheme, User, Verifier};
+use wp_nonce::rest::{CookieAuth, cookie_check};
+use wp_password::app;
+
+use crate::outcome::{Authenticated, Effects, Method, Outcome, RestError};
+use crate::request::{BasicCredentials, RequestView, basic_credentials, rest_nonce};
+use crate::store::{AppPasswordRow, OAuth1Consumer, OAuth1Token, ReplayKey, UserRow};
+use crate::{Config, UserDetermined};
+
+/// A lookup the decision needs answered before it can go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Lookup<'f> {
+    /// [`crate::Store::user_by_login`] → [`Answer::User`].
+    UserByLogin(&'f [u8]),
+    /// [`crate::Store::user_by_email`] → [`Answer::User`].
+    UserByEmail(&'f [u8]),
+    /// [`crate::Store::session_expiration`] → [`Answer::Session`].
+    Session {
+        /// The user.
+        user_id: u64,
+        /// The session's key.
+        verifier: Verifier,
+    },
+    /// [`crate::Store::app_passwords`] → [`Answer::AppPasswords`].
+    AppPasswords {
+        /// The user.
+        user_id: u64,
+    },
+    /// [`crate::Store::oauth1_token`] → [`Answer::OAuth1Token`].
+    OAuth1Token(&'f [u8]),
+    /// [`crate::Store::oauth1_consumer`] → [`Answer::OAuth1Consumer`].
+    OAuth1Consumer(&'f [u8]),
+    /// [`crate::Store::remember_nonce`] → [`Answer::NonceIsNew`].
+    RememberNonce {
+        /// The nonce's key.
+        key: ReplayKey,
+        /// How long to remember it, in seconds.
+        ttl: u64,
+    },
+}
+
+/// The answer to a [`Lookup`]. An answer of the wrong kind counts as "nothing found".
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Answer {
+    /// To [`Lookup::UserByLogin`] and [`Lookup::UserByEmail`].
+    User(Option<UserRow>),
+    /// To [`Lookup::Session`].
+    Session(Option<i64>),
+    /// To [`Lookup::AppPasswords`].
+    AppPasswords(Vec<AppPasswordRow>),
+    /// To [`Lookup::OAuth1Token`].
+    OAuth1Token(Option<OAuth1Token>),
+    /// To [`Lookup::OAuth1Consumer`].
+    OAuth1Consumer(Option<OAuth1Consumer>),
+    /// To [`Lookup::RememberNonce`].
+    NonceIsNew(bool),
+}
+
+/// What [`Flow`] wants next.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step<'f> {
+    /// Answer this lookup with [`Flow::resume`].
+    Need(Lookup<'f>),
+    /// The decision.
+    Done(Result<Outcome, RestError>),
+}
+
+/// Which cookie is being validated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Slot {
+    /// `wp_validate_auth_cookie()` at priority 10: secure_auth over TLS, else auth.
+    Admin,
+    /// `wp_validate_logged_in_cookie()` at priority 20.
+    LoggedIn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Stage {
+    Start,
+    CookieUser(Slot),
+    CookieSession(Slot),
+    OAuthToken,
+    OAuthConsumer,
+    OAuthNonce,
+    AppByLogin,
+    AppByEmail,
+    AppPasswords,
+    Done,
+}
+
+/// The OAuth1 request's keys, owned across the lookups.
+#[derive(Debug)]
+struct OAuthPending {
+    consumer_key: Vec<u8>,
+    token: Vec<u8>,
+    token_row: Option<OAuth1Token>,
+    consumer_secret: Vec<u8>,
+}
+
+/// One request's decision in WordPress's order, without I/O. Drive it with [`Flow::start`]
+/// and [`Flow::resume`] (or let [`crate::authenticate`] / [`crate::authenticate_async`] do it).
+///
+/// The order (WordPress 6.1–6.9, REST requests):
+/// 1. `WP::init()` determines the user before `REST_REQUEST` is defined: the auth (or
+///    secure_auth) cookie, then the logged_in cookie. With the OAuth1 plugin, its
+///    `init` hook determines again with the plugin's filter (after the auth cookie's).
+/// 2. The REST server forgets a logged-out user; the user is determined again, now as an API
+///    request, where application passwords take part: before the authentication checks on an
+///    early-user site ([`UserDetermined::Early`]), during the cookie check on a stock one.
+/// 3. `rest_authentication_errors`: the OAuth1 plugin's status (priority 10), the
+///    application password's (90, seen only on an early-user site), the cookie nonce check
+///    (100).
+#[derive(Debug)]
+pub struct Flow<'a> {
+    cfg: &'a Config,
+    now: u64,
+    req: &'a RequestView<'a>,
+    stage: Stage,
+    /// The cookie being validated (decoded).
+    cookie: Cow<'a, [u8]>,
+    /// Its login as `get_user_by('login')` looks it up.
+    login: Cow<'a, [u8]>,
+    /// The user whose cookie MAC matched, waiting for the session.
+    authentic: Option<(u64, Verifier)>,
+    /// A cookie validated (`$wp_rest_auth_cookie === true`).
+    cookie_valid: bool,
+    /// A cookie was sent and failed.
+    cookie_failed: bool,
+    basic: Option<BasicCredentials>,
+    app_user: Option<UserRow>,
+    oauth: Option<OAuthPending>,
+}
+
+/// PHP's `empty()` for a string.
+fn php_empty(s: &[u8]) -> bool {
+    matches!(s, b"" | b"0")
+}
+
+/// `get_user_by('login')`'s reading of a login: `trim()`, then `sanitize_user()` (tags
+/// stripped as `strip_tags` does for the simple cases, `%XX` octets and `&…;` entities removed,
+/// trimmed, whitespace runs made one space). `None` when no user can match.
+fn lookup_login(raw: &[u8]) -> Option<Cow<'_, [u8]>> {
+    let trimmed = wp_php::trim(raw);
+    if php_empty(trimmed) {
+        return None;
+    }
+    let simple = trimmed.iter().all(|&b| {
+        b.is_ascii_graphic() && !matches!(b, b'<' | b'%' | b'&') || b == b' ' || b >= 0x80
+    }) && !trimmed.windows(2).any(|w| w == b"  ");
+    if simple {
+        return Some(Cow::Borrowed(trimmed));
+    }
+    let mut out = Vec::with_capacity(trimmed.len());
+    let mut i = 0;
+    while let Some(&b) = trimmed.get(i) {
+        match b {
+            b'<' => {
+                // strip_tags: a tag runs to the next `>`, an unclosed one to the end.
+                i = trimmed
+                    .iter()
+                    .skip(i)
+                    .position(|&c| c == b'>')
+                    .map_or(trimmed.len(), |p| i + p + 1);
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    // Kill octets.
+    let mut no_octets = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while let Some(&b) = out.get(i) {
+        let hex = |j: usize| out.get(j).is_some_and(u8::is_ascii_hexdigit);
+        if b == b'%' && hex(i + 1) && hex(i + 2) {
+            i += 3;
+        } else {
+            no_octets.push(b);
+            i += 1;
+        }
+    }
+    // Kill entities: `&` then at least one byte, lazily up to the next `;`.
+    let mut no_entities = Vec::with_capacity(no_octets.len());
+    let mut i = 0;
+    while let Some(&b) = no_octets.get(i) {
+        let end = (b == b'&')
+            .then(|| {
+                no_octets
+                    .iter()
+                    .skip(i + 2)
+                    .position(|&c| c == b';')
+                    .map(|p| i + 2 + p + 1)
+            })
+            .flatten();
+        match end {
+            Some(e) => i = e,
+            None => {
+                no_entities.push(b);
+                i += 1;
+            }
+        }
+    }
+    let trimmed = wp_php::trim(&no_entities);
+    let mut collapsed = Vec::with_capacity(trimmed.len());
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    for &b in trimmed {
+        if is_space(b) {
+            if collapsed.last() != Some(&b' ') {
+                collapsed.push(b' ');
+            }
+        } else {
+            collapsed.push(b);
+        }
+    }
+    (!collapsed.is_empty()).then_some(Cow::Owned(collapsed))
+}
+
+impl<'a> Flow<'a> {
+    /// A decision for `req` at `now` on the site `cfg`.
+    #[must_use]
+    pub fn new(cfg: &'a Config, now: u64, req: &'a RequestView<'a>) -> Self {
+        Self {
+            cfg,
+            now,
+            req,
+            stage: Stage::Start,
+            cookie: Cow::Borrowed(&[]),
+            login: Cow::Borrowed(&[]),
+            authentic: None,
+            cookie_valid: false,
+            cookie_failed: false,
+            basic: None,
+            app_user: None,
+            oauth: None,
+        }
+    }
+
+    /// The first step.
+    pub fn start(&mut self) -> Step<'_> {
+        if self.stage != Stage::Start {
+            return Step::Done(Err(RestError::NotLoggedIn));
+        }
+        self.try_cookie(Slot::Admin)
+    }
+
+    /// The next step, given the answer to the last [`Step::Need`].
+    pub fn resume(&mut self, answer: Answer) -> Step<'_> {
+        match (self.stage, answer) {
+            (Stage::CookieUser(slot), Answer::User(user)) => self.cookie_user(slot, user),
+            (Stage::CookieUser(slot), _) => self.cookie_user(slot, None),
+            (Stage::CookieSession(slot), Answer::Session(exp)) => self.cookie_session(slot, exp),
+            (Stage::CookieSession(slot), _) => self.cookie_session(slot, None),
+            (Stage::OAuthToken, Answer::OAuth1Token(t)) => self.oauth_token(t),
+            (Stage::OAuthToken, _) => self.oauth_token(None),
+            (Stage::OAuthConsumer, Answer::OAuth1Consumer(c)) => self.oauth_consumer(c),
+            (Stage::OAuthConsumer, _) => self.oauth_consumer(None),
+            (Stage::OAuthNonce, Answer::NonceIsNew(new)) => self.oauth_nonce(new),
+            (Stage::OAuthNonce, _) => self.oauth_nonce(false),
+            (Stage::AppByLogin, Answer::User(u)) => self.app_by_login(u),
+            (Stage::AppByLogin, _) => self.app_by_login(None),
+            (Stage::AppByEmail, Answer::User(u)) => self.app_user_found(u),
+            (Stage::AppByEmail, _) => self.app_user_found(None),
+            (Stage::AppPasswords, Answer::AppPasswords(rows)) => self.app_passwords(&rows),
+            (Stage::AppPasswords, _) => self.app_passwords(&[]),
+            (Stage::Start | Stage::Done, _) => self.finish_err(RestError::NotLoggedIn),
+        }
+    }
+
+    fn finish(&mut self, r: Result<Outcome, RestError>) -> Step<'_> {
+        self.stage = Stage::Done;
+        Step::Done(r)
+    }
+
+    fn finish_err(&mut self, e: RestError) -> Step<'_> {
+        self.finish(Err(e))
+    }
+
+    fn cookie_key(&self, slot: Slot) -> (&'a CookieKey, Scheme) {
+        let keys = &self.cfg.keys;
+        match slot {
+            Slot::Admin if self.req.is_ssl => (&keys.secure_auth, Scheme::SecureAuth),
+            Slot::Admin => (&keys.auth, Scheme::Auth),
+            Slot::LoggedIn => (&keys.logged_in, Scheme::LoggedIn),
+        }
+    }
+
+    /// `$_COOKIE[name]` for a scheme, decoded as PHP decodes it.
+    fn cookie_value(&self, scheme: Scheme) -> Option<Cow<'a, [u8]>> {
+        let header = self.req.cookie?;
+        let raw = self.cfg.cookie_names.for_scheme(scheme).find_in(header)?;
+        if !raw.contains(&b'%') {
+            return Some(Cow::Borrowed(raw));
+        }
+        Some(Cow::Owned(wp_php::url::rawurldecode(raw).collect()))
+    }
+
+    fn options(&self) -> Options {
+        Options {
+            grace_period: self.req.method == b"POST",
+            version: self.cfg.version,
+        }
+    }
+
+    fn next_slot(&mut self, slot: Slot) -> Step<'_> {
+        match slot {
+            Slot::Admin => self.try_cookie(Slot::LoggedIn),
+            Slot::LoggedIn => self.after_cookies(),
+        }
+    }
+
+    fn try_cookie(&mut self, slot: Slot) -> Step<'_> {
+        let (_, scheme) = self.cookie_key(slot);
+        let value = self.cookie_value(scheme).filter(|v| !php_empty(v));
+        let Some(value) = value else {
+            // The admin cookie's filter reports a missing cookie as malformed; the logged_in
+            // one skips it.
+            return self.next_slot(slot);
+        };
+        self.cookie = value;
+        let parsed =
+            wp_cookie::parse(&self.cookie).and_then(|p| p.check_expiry(self.now, &self.options()));
+        let login = match parsed {
+            Ok(unexpired) => lookup_login(unexpired.login()).map(|l| match l {
+                Cow::Borrowed(b) => b.to_vec(),
+                Cow::Owned(o) => o,
+            }),
+            Err(_) => {
+                self.cookie_failed = true;
+                return self.next_slot(slot);
+            }
+        };
+        let Some(login) = login else {
+            self.cookie_failed = true;
+            return self.next_slot(slot);
+        };
+        self.login = Cow::Owned(login);
+        self.stage = Stage::CookieUser(slot);
+        Step::Need(Lookup::UserByLogin(&self.login))
+    }
+
+    fn cookie_user(&mut self, slot: Slot, user: Option<UserRow>) -> Step<'_> {
+        let (key, _) = self.cookie_key(slot);
+        let authentic = user.and_then(|user| {
+            let unexpired = wp_cookie::parse(&self.cookie)
+                .and_then(|p| p.check_expiry(self.now, &self.options()))
+                .ok()?;
+            let u = User {
+                user_id: user.id,
+                user_pass: &user.user_pass,
+            };
+            let a = wp_cookie::verify_mac(key, &unexpired, &u).ok()?;
+            Some((a.user_id(), *a.verifier()))
+        });
+        let Some((user_id, verifier)) = authentic else {
+            self.cookie_failed = true;
+            return self.next_slot(slot);
+        };
+        self.authentic = Some((user_id, verifier));
+        self.stage = Stage::CookieSession(slot);
+        Step::Need(Lookup::Session { user_id, verifier })
+    }
+
+    fn cookie_session(&mut self, slot: Slot, expiration: Option<i64>) -> Step<'_> {
+        let Some((user_id, _)) = self.authentic.take() else {
+            return self.next_slot(slot);
+        };
+        let live = expiration.is_some_and(|e| i128::from(e) >= i128::from(self.now));
+        if !live {
+            self.cookie_failed = true;
+            return self.next_slot(slot);
+        }
+        self.cookie_valid = true;
+        self.nonce_check(user_id, Method::Cookie)
+    }
+
+    /// No cookie validated: the OAuth1 plugin (when configured), then application passwords.
+    fn after_cookies(&mut self) -> Step<'_> {
+        if self.cfg.oauth1.is_some() {
+            match self.oauth_start() {
+                Ok(true) if self.oauth.is_some() => {
+                    self.stage = Stage::OAuthToken;
+                    let token = self.oauth.as_ref().map_or(&[][..], |o| &o.token);
+                    return Step::Need(Lookup::OAuth1Token(token));
+                }
+                Ok(_) => {}
+                Err(e) => return self.finish_err(RestError::OAuth1(e)),
+            }
+        }
+        self.app_start()
+    }
+
+    /// Reads the request as the plugin does: `Ok(true)` when it is an OAuth1 request whose
+    /// keys are now in `self.oauth`.
+    fn oauth_start(&mut self) -> Result<bool, wp_oauth1::Error> {
+        let mut keys = None;
+        let r = self.with_oauth_request(self.req.method, |signed| {
+            keys = Some((
+                signed.consumer_key().to_vec(),
+                signed.token().unwrap_or_default().to_vec(),
+            ));
+            Ok(())
+        });
+        match r {
+            Ok(false) => return Ok(false),
+            Ok(true) => {}
+            // The method is refused at the signature check, after the lookups: read the keys as
+            // for a GET (PHP fills no `$_POST` for such methods).
+            Err(wp_oauth1::Error::UnknownHttpMethod) => {
+                let found = self.with_oauth_request(b"GET", |signed| {
+                    keys = Some((
+                        signed.consumer_key().to_vec(),
+                        signed.token().unwrap_or_default().to_vec(),
+                    ));
+                    Ok(())
+                })?;
+                if !found {
+                    return Ok(false);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        let Some((consumer_key, token)) = keys else {
+            return Ok(false);
+        };
+        self.oauth = Some(OAuthPending {
+            consumer_key,
+            token,
+            token_row: None,
+            consumer_secret: Vec::new(),
+        });
+        Ok(true)
+    }
+
+    /// Parses the request as the plugin reads it and runs `f` on it: `Ok(false)` when it
+    /// carries no OAuth1 parameter at all.
+    fn with_oauth_request(
+        &self,
+        method: &[u8],
+        f: impl FnOnce(&wp_oauth1::Signed<'_>) -> Result<(), wp_oauth1::Error>,
+    ) -> Result<bool, wp_oauth1::Error> {
+        let req = oauth1_sig::Request {
+            method,
+            url: self.req.url,
+            authorization: self.req.authorization,
+            content_type: self.req.content_type,
+            body: self.req.body,
+        };
+        let site = wp_oauth1::Site {
+            home: &self.cfg.home,
+            is_ssl: self.req.is_ssl,
+        };
+        let n = req.max_params() + 4;
+        let mut entries = alloc::vec![wp_oauth1::Entry::EMPTY; 8 * n];
+        let mut bytes = alloc::vec![0u8; 4 * (self.req.url.len() + self.req.body.len() + self.req.authorization.map_or(0, <[u8]>::len)) + 64];
+        match wp_oauth1::parse(&req, &site, true, &mut entries, &mut bytes)? {
+            Some(signed) => f(&signed).map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    fn oauth_token(&mut self, token: Option<OAuth1Token>) -> Step<'_> {
+        let Some(token) = token else {
+            return self.finish_err(RestError::OAuth1(wp_oauth1::Error::InvalidToken));
+        };
+        let Some(o) = &mut self.oauth else {
+            return self.finish_err(RestError::OAuth1(wp_oauth1::Error::InvalidToken));
+        };
+        o.token_row = Some(token);
+        self.stage = Stage::OAuthConsumer;
+        match &self.oauth {
+            Some(o) => Step::Need(Lookup::OAuth1Consumer(&o.consumer_key)),
+            None => Step::Done(Err(RestError::OAuth1(wp_oauth1::Error::ConsumerNotFound))),
+        }
+    }
+
+    fn oauth_consumer(&mut self, consumer: Option<OAuth1Consumer>) -> Step<'_> {
+        use wp_oauth1::Error as E;
+        let Some(consumer) = consumer else {
+            return self.finish_err(RestError::OAuth1(E::ConsumerNotFound));
+        };
+        let Some(o) = &self.oauth else {
+            return self.finish_err(RestError::OAuth1(E::ConsumerNotFound));
+        };
+        let Some(token) = &o.token_row else {
+            return self.finish_err(RestError::OAuth1(E::InvalidToken));
+        };
+        if token.consumer_id != consumer.id {
+            return self.finish_err(RestError::OAuth1(E::ConsumerMismatch));
+        }
+        let window = self.cfg.oauth1.map_or(900, |o| o.timestamp_window);
+        let secrets = oauth1_sig::Secrets {
+            consumer_secret: &consumer.secret,
+            token_secret: Some(&token.secret),
+        };
+        let now = self.now;
+        let mut replay = None;
+        let r = self.with_oauth_request(self.req.method, |signed| {
+            wp_oauth1::verify(&secrets, now, signed, window)?;
+            let (nonce, timestamp) = signed.nonce();
+            let ts = u64::try_from(wp_php::number::int_cast(timestamp)).unwrap_or(0);
+            replay = Some(ReplayKey::from_bytes(
+                signed.consumer_key(),
+                signed.token().unwrap_or_default(),
+                ts,
+                nonce,
+            ));
+            Ok(())
+        });
+        if let Err(e) = r {
+            return self.finish_err(RestError::OAuth1(e));
+        }
+        let Some(key) = replay else {
+            return self.finish_err(RestError::OAuth1(E::MissingParameter));
+        };
+        if let Some(o) = &mut self.oauth {
+            o.consumer_secret = consumer.secret.into_vec();
+        }
+        self.stage = Stage::OAuthNonce;
+        Step::Need(Lookup::RememberNonce {
+            key,
+            ttl: 2 * window,
+        })
+    }
+
+    fn oauth_nonce(&mut self, new: bool) -> Step<'_> {
+        if !new {
+            return self.finish_err(RestError::OAuth1(wp_oauth1::Error::NonceAlreadyUsed));
+        }
+        let user_id = self
+            .oauth
+            .as_ref()
+            .and_then(|o| o.token_row.as_ref())
+            .map_or(0, |t| t.user_id);
+        // The plugin's status is `true` at priority 10: no other check runs.
+        self.finish(Ok(Outcome::Authenticated(Authenticated {
+            user_id,
+            method: Method::OAuth1,
+            effects: Effects {
+                x_wp_nonce: None,
+                no_cache: true,
+            },
+            record_app_password_use: false,
+        })))
+    }
+
+    fn app_site(&self) -> app::Site {
+        let ap = self.cfg.app_passwords;
+        app::Site {
+            in_use: ap.in_use,
+            api_request: true,
+            available: app::available(
+                self.req.is_ssl,
+                if ap.local_environment {
+                    b"local"
+                } else {
+                    b"production"
+                },
+            ),
+        }
+    }
+
+    fn app_start(&mut self) -> Step<'_> {
+        self.basic = basic_credentials(self.req.authorization, self.cfg.version);
+        let site = self.app_site();
+        let pending = self
+            .basic
+            .as_ref()
+            .and_then(|c| app::start(&site, Some((c.login(), c.password()))))
+            .is_some();
+        if !pending {
+            return self.app_failed(None);
+        }
+        let login = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
+        match lookup_login(login) {
+            Some(l) => {
+                self.login = Cow::Owned(l.into_owned());
+                self.stage = Stage::AppByLogin;
+                Step::Need(Lookup::UserByLogin(&self.login))
+            }
+            None => self.app_by_login(None),
+        }
+    }
+
+    fn app_by_login(&mut self, user: Option<UserRow>) -> Step<'_> {
+        if user.is_some() {
+            return self.app_user_found(user);
+        }
+        let login = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
+        if app::is_email(login) {
+            let email = wp_php::trim(login);
+            if !php_empty(email) {
+                self.login = Cow::Owned(email.to_vec());
+                self.stage = Stage::AppByEmail;
+                return Step::Need(Lookup::UserByEmail(&self.login));
+            }
+        }
+        self.app_user_found(None)
+    }
+
+    fn app_user_found(&mut self, user: Option<UserRow>) -> Step<'_> {
+        let Some(user) = user else {
+            let by_email = self
+                .basic
+                .as_ref()
+                .is_some_and(|c| app::is_email(c.login()));
+            let e = if by_email {
+                wp_password::Error::InvalidEmail
+            } else {
+                wp_password::Error::InvalidUsername
+            };
+            return self.app_failed(Some(e));
+        };
+        if !user.app_passwords_available {
+            return self.app_failed(Some(wp_password::Error::DisabledForUser));
+        }
+        let user_id = user.id;
+        self.app_user = Some(user);
+        self.stage = Stage::AppPasswords;
+        Step::Need(Lookup::AppPasswords { user_id })
+    }
+
+    fn app_passwords(&mut self, rows: &[AppPasswordRow]) -> Step<'_> {
+        let Some(user) = self.app_user.take() else {
+            return self.app_failed(Some(wp_password::Error::IncorrectPassword));
+        };
+        let items: Vec<app::Item<'_>> = rows
+            .iter()
+            .map(|r| app::Item {
+                uuid: &r.uuid,
+                app_id: "",
+                name: "",
+                password: &r.password,
+                created: 0,
+                last_used: r.last_used,
+                last_ip: None,
+            })
+            .collect();
+        let account = app::Account {
+            user_id: user.id,
+            available: user.app_passwords_available,
+            items: &items,
+        };
+        let site = self.app_site();
+        let verified = self.basic.as_ref().and_then(|c| {
+            let pending = app::start(&site, Some((c.login(), c.password())))?;
+            Some(app::verify(self.now, &pending, &account, self.cfg.version))
+        });
+        match verified {
+            Some(Ok(a)) => {
+                let mut uuid = [0u8; 36];
+                if let Some(row) = rows.get(a.item)
+                    && let Some(src) = row.uuid.as_bytes().get(..36)
+                {
+                    uuid.copy_from_slice(src);
+                }
+                let record = a.record_usage;
+                let user_id = a.user_id;
+                // Logged in some other way than by cookie: the cookie check leaves it alone.
+                self.finish(Ok(Outcome::Authenticated(Authenticated {
+                    user_id,
+                    method: Method::AppPassword { uuid },
+                    effects: Effects {
+                        x_wp_nonce: None,
+                        no_cache: true,
+                    },
+                    record_app_password_use: record,
+                })))
+            }
+            Some(Err(e)) => self.app_failed(Some(e)),
+            None => self.app_failed(Some(wp_password::Error::IncorrectPassword)),
+        }
+    }
+
+    /// No user from application passwords (`error` when they took part and failed).
+    fn app_failed(&mut self, error: Option<wp_password::Error>) -> Step<'_> {
+        if let (Some(e), UserDetermined::Early) = (error, self.cfg.user_determined) {
+            // Priority 90 reports the recorded failure.
+            return self.finish_err(RestError::AppPassword(e));
+        }
+        self.nonce_check(0, Method::Cookie)
+    }
+
+    /// `rest_cookie_check_errors()` for the user determined so far.
+    fn nonce_check(&mut self, user_id: u64, method: Method) -> Step<'_> {
+        let nonce = match rest_nonce(self.req) {
+            Ok(n) => n,
+            Err(e) => return self.finish_err(RestError::UnreadableInput(e)),
+        };
+        // `wp_get_session_token()`: the logged_in cookie's third field, merely parsed.
+        let logged_in = self.cookie_value(Scheme::LoggedIn);
+        let token = logged_in
+            .as_deref()
+            .filter(|v| !php_empty(v))
+            .and_then(|v| wp_cookie::parse(v).ok())
+            .map_or(&[][..], |p| p.token);
+        let cookie = if self.cookie_valid {
+            CookieAuth::Valid
+        } else if self.cookie_failed {
+            CookieAuth::Failed
+        } else {
+            CookieAuth::None
+        };
+        let check = cookie_check(
+            &self.cfg.keys.nonce,
+            self.now,
+            self.cfg.nonce_life,
+            &wp_nonce::rest::Request {
+                prior_decided: false,
+                cookie,
+                user_id,
+                token,
+                nonce: nonce.as_ref().map(crate::request::NonceValue::as_bytes),
+            },
+        );
+        let r = match check.outcome {
+            wp_nonce::rest::Outcome::InvalidNonce => Err(RestError::CookieInvalidNonce),
+            _ => {
+                let effects = Effects {
+                    x_wp_nonce: check.refreshed,
+                    no_cache: check.user_id != 0,
+                };
+                Ok(if check.user_id == 0 {
+                    Outcome::Anonymous(effects)
+                } else {
+                    Outcome::Authenticated(Authenticated {
+                        user_id: check.user_id,
+                        method,
+                        effects,
+                        record_app_password_use: false,
+                    })
+                })
+            }
+        };
+        self.finish(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logins_as_get_user_by_reads_them() {
+        let l = |s: &[u8]| lookup_login(s).map(Cow::into_owned);
+        assert_eq!(l(b"admin"), Some(b"admin".to_vec()));
+        assert_eq!(l(b"  admin \n"), Some(b"admin".to_vec()));
+        assert_eq!(l(b"a  b\tc"), Some(b"a b c".to_vec()));
+        assert_eq!(l(b"ad%41min"), Some(b"admin".to_vec()));
+        assert_eq!(l(b"ad&amp;min"), Some(b"admin".to_vec()));
+        assert_eq!(l(b"ad<b>min"), Some(b"admin".to_vec()));
+        assert_eq!(l(b"0"), None);
+        assert_eq!(l(b" "), None);
+        assert_eq!(l(b"<x>"), None);
+    }
+}

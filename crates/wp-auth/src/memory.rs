@@ -1,0 +1,209 @@
+//! An in-memory [`Store`] for tests and small deployments.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use core::convert::Infallible;
+use core::time::Duration;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use wp_cookie::Verifier;
+use wp_cookie::session::SessionMeta;
+
+use crate::store::{
+    AppPasswordRow, AsyncStore, OAuth1Consumer, OAuth1Token, ReplayKey, Store, UserRow,
+};
+
+/// A user of a [`MemoryStore`]. `Debug` prints no hash or session.
+#[derive(Clone, PartialEq, Eq)]
+pub struct MemoryUser {
+    /// `ID`.
+    pub id: u64,
+    /// `user_login`.
+    pub login: Box<[u8]>,
+    /// `user_email`.
+    pub email: Box<[u8]>,
+    /// `user_pass`.
+    pub user_pass: Box<[u8]>,
+    /// Application passwords are available for this user.
+    pub app_passwords_available: bool,
+    /// The `session_tokens` meta value as WordPress stores it (PHP-serialised).
+    pub session_tokens: Box<[u8]>,
+    /// The application passwords, in stored order.
+    pub app_passwords: Vec<AppPasswordRow>,
+}
+
+impl core::fmt::Debug for MemoryUser {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MemoryUser")
+            .field("id", &self.id)
+            .field("login", &self.login.escape_ascii())
+            .field("app_passwords", &self.app_passwords.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MemoryUser {
+    fn row(&self) -> UserRow {
+        UserRow {
+            id: self.id,
+            user_pass: self.user_pass.clone(),
+            app_passwords_available: self.app_passwords_available,
+        }
+    }
+}
+
+/// Users, sessions, application passwords, OAuth1 grants and a replay cache in memory.
+/// Logins and e-mail addresses match without ASCII case, as MySQL's default collation
+/// matches them (accents are not folded).
+#[derive(Default)]
+pub struct MemoryStore {
+    users: Vec<MemoryUser>,
+    tokens: Vec<(Box<[u8]>, OAuth1Token)>,
+    consumers: Vec<(Box<[u8]>, OAuth1Consumer)>,
+    seen: Mutex<HashMap<ReplayKey, Instant>>,
+}
+
+impl core::fmt::Debug for MemoryStore {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("MemoryStore")
+            .field("users", &self.users.len())
+            .field("tokens", &self.tokens.len())
+            .field("consumers", &self.consumers.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MemoryStore {
+    /// An empty store.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a user.
+    pub fn add_user(&mut self, user: MemoryUser) {
+        self.users.push(user);
+    }
+
+    /// Adds an OAuth1 access token under its key.
+    pub fn add_oauth1_token(&mut self, key: &[u8], token: OAuth1Token) {
+        self.tokens.push((key.into(), token));
+    }
+
+    /// Adds an OAuth1 consumer under its key.
+    pub fn add_oauth1_consumer(&mut self, key: &[u8], consumer: OAuth1Consumer) {
+        self.consumers.push((key.into(), consumer));
+    }
+
+    fn user(&self, id: u64) -> Option<&MemoryUser> {
+        self.users.iter().find(|u| u.id == id)
+    }
+}
+
+impl Store for MemoryStore {
+    type Error = Infallible;
+
+    fn user_by_login(&self, login: &[u8]) -> Result<Option<UserRow>, Infallible> {
+        Ok(self
+            .users
+            .iter()
+            .find(|u| u.login.eq_ignore_ascii_case(login))
+            .map(MemoryUser::row))
+    }
+
+    fn user_by_email(&self, email: &[u8]) -> Result<Option<UserRow>, Infallible> {
+        Ok(self
+            .users
+            .iter()
+            .find(|u| u.email.eq_ignore_ascii_case(email))
+            .map(MemoryUser::row))
+    }
+
+    fn session_expiration(
+        &self,
+        user_id: u64,
+        verifier: &Verifier,
+    ) -> Result<Option<i64>, Infallible> {
+        Ok(self.user(user_id).and_then(|u| {
+            SessionMeta::parse(&u.session_tokens)
+                .ok()?
+                .expiration(verifier)
+        }))
+    }
+
+    fn app_passwords(&self, user_id: u64) -> Result<Vec<AppPasswordRow>, Infallible> {
+        Ok(self
+            .user(user_id)
+            .map(|u| u.app_passwords.clone())
+            .unwrap_or_default())
+    }
+
+    fn oauth1_token(&self, key: &[u8]) -> Result<Option<OAuth1Token>, Infallible> {
+        Ok(self
+            .tokens
+            .iter()
+            .find(|(k, _)| **k == *key)
+            .map(|(_, t)| t.clone()))
+    }
+
+    fn oauth1_consumer(&self, key: &[u8]) -> Result<Option<OAuth1Consumer>, Infallible> {
+        Ok(self
+            .consumers
+            .iter()
+            .find(|(k, _)| **k == *key)
+            .map(|(_, c)| c.clone()))
+    }
+
+    fn remember_nonce(&self, key: &ReplayKey, ttl: u64) -> Result<bool, Infallible> {
+        let now = Instant::now();
+        // A poisoned lock still holds a consistent map (every update is one insert).
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.retain(|_, until| *until > now);
+        if seen.contains_key(key) {
+            return Ok(false);
+        }
+        seen.insert(*key, now + Duration::from_secs(ttl));
+        Ok(true)
+    }
+}
+
+impl AsyncStore for MemoryStore {
+    type Error = Infallible;
+
+    async fn user_by_login(&self, login: &[u8]) -> Result<Option<UserRow>, Infallible> {
+        Store::user_by_login(self, login)
+    }
+
+    async fn user_by_email(&self, email: &[u8]) -> Result<Option<UserRow>, Infallible> {
+        Store::user_by_email(self, email)
+    }
+
+    async fn session_expiration(
+        &self,
+        user_id: u64,
+        verifier: &Verifier,
+    ) -> Result<Option<i64>, Infallible> {
+        Store::session_expiration(self, user_id, verifier)
+    }
+
+    async fn app_passwords(&self, user_id: u64) -> Result<Vec<AppPasswordRow>, Infallible> {
+        Store::app_passwords(self, user_id)
+    }
+
+    async fn oauth1_token(&self, key: &[u8]) -> Result<Option<OAuth1Token>, Infallible> {
+        Store::oauth1_token(self, key)
+    }
+
+    async fn oauth1_consumer(&self, key: &[u8]) -> Result<Option<OAuth1Consumer>, Infallible> {
+        Store::oauth1_consumer(self, key)
+    }
+
+    async fn remember_nonce(&self, key: &ReplayKey, ttl: u64) -> Result<bool, Infallible> {
+        Store::remember_nonce(self, key, ttl)
+    }
+}

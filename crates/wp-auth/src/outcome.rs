@@ -1,0 +1,195 @@
+//! What the decision returns: a user or an anonymous request with WordPress's side effects,
+//! or WordPress's REST error — and a store failure kept apart from both.
+
+use core::fmt;
+
+use wp_nonce::Nonce;
+
+/// How the user authenticated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// An auth, secure_auth or logged_in cookie with a valid `wp_rest` nonce.
+    Cookie,
+    /// An application password over HTTP Basic; `rest_get_authenticated_app_password()` is
+    /// this uuid.
+    AppPassword {
+        /// The matching record's uuid.
+        uuid: [u8; 36],
+    },
+    /// An OAuth1 access token (the OAuth1 plugin's rules).
+    OAuth1,
+}
+
+/// What WordPress does to the response besides answering.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Effects {
+    /// A fresh `wp_rest` nonce sent as the `X-WP-Nonce` response header (after a valid one).
+    pub x_wp_nonce: Option<Nonce>,
+    /// WordPress sends its no-cache headers (`wp_get_nocache_headers()`): a user is logged in,
+    /// or the nonce check failed.
+    pub no_cache: bool,
+}
+
+impl fmt::Debug for Effects {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Effects")
+            .field("x_wp_nonce", &self.x_wp_nonce.map(|_| "[redacted]"))
+            .field("no_cache", &self.no_cache)
+            .finish()
+    }
+}
+
+/// An authenticated request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Authenticated {
+    /// The user ID.
+    pub user_id: u64,
+    /// How.
+    pub method: Method,
+    /// The response's side effects.
+    pub effects: Effects,
+    /// WordPress records this application password's use now (`last_used = now`,
+    /// `last_ip = REMOTE_ADDR`): its last recorded use is a day or more ago. The caller (or
+    /// its store) performs the write.
+    pub record_app_password_use: bool,
+}
+
+/// What WordPress decides for a request that is not rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Outcome {
+    /// This user.
+    Authenticated(Authenticated),
+    /// No user: the request proceeds logged out (a route that needs a user answers
+    /// [`RestError::NotLoggedIn`]).
+    Anonymous(Effects),
+}
+
+impl Outcome {
+    /// The user ID, if any.
+    #[must_use]
+    pub fn user_id(&self) -> Option<u64> {
+        match self {
+            Self::Authenticated(a) => Some(a.user_id),
+            Self::Anonymous(_) => None,
+        }
+    }
+
+    /// The response's side effects.
+    #[must_use]
+    pub fn effects(&self) -> &Effects {
+        match self {
+            Self::Authenticated(a) => &a.effects,
+            Self::Anonymous(e) => e,
+        }
+    }
+}
+
+/// WordPress's REST error for a rejected request: [`RestError::code`], [`RestError::message`]
+/// and [`RestError::status`] are mapped here and nowhere else.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RestError {
+    /// `rest_cookie_invalid_nonce` (403): a cookie request with a bad `wp_rest` nonce.
+    CookieInvalidNonce,
+    /// An application password was refused (401): `incorrect_password`, `invalid_username`,
+    /// `invalid_email`, `application_passwords_disabled_for_user`.
+    AppPassword(wp_password::Error),
+    /// The OAuth1 plugin refused the request (`json_oauth1_*`, 401).
+    OAuth1(wp_oauth1::Error),
+    /// `rest_not_logged_in` (401): what a route that needs a user answers an anonymous
+    /// request (`GET /wp/v2/users/me`). Never returned by the decision itself.
+    NotLoggedIn,
+    /// The request's query or body uses PHP input this crate does not read (400).
+    UnreadableInput(wp_php::Error),
+}
+
+impl RestError {
+    /// WordPress's error code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::CookieInvalidNonce => "rest_cookie_invalid_nonce",
+            Self::AppPassword(e) => e.code(),
+            Self::OAuth1(e) => e.code(),
+            Self::NotLoggedIn => "rest_not_logged_in",
+            Self::UnreadableInput(_) => "wp_auth_unreadable_input",
+        }
+    }
+
+    /// WordPress's (English) message.
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::CookieInvalidNonce => "Cookie check failed",
+            Self::AppPassword(e) => match e.message() {
+                Some(m) => m,
+                None => "The provided password is an invalid application password.",
+            },
+            Self::OAuth1(e) => e.message(),
+            Self::NotLoggedIn => "You are not currently logged in.",
+            Self::UnreadableInput(_) => "The request's parameters could not be read.",
+        }
+    }
+
+    /// The HTTP status.
+    #[must_use]
+    pub const fn status(self) -> u16 {
+        match self {
+            Self::CookieInvalidNonce => 403,
+            Self::AppPassword(e) => e.status(),
+            Self::OAuth1(e) => e.status(),
+            Self::NotLoggedIn => 401,
+            Self::UnreadableInput(_) => 400,
+        }
+    }
+
+    /// Whether WordPress sends its no-cache headers with this error.
+    #[must_use]
+    pub const fn no_cache(self) -> bool {
+        matches!(self, Self::CookieInvalidNonce)
+    }
+}
+
+impl fmt::Display for RestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.code(), self.status())
+    }
+}
+
+impl core::error::Error for RestError {}
+
+/// Why [`crate::authenticate`] returned no [`Outcome`]: WordPress rejects the request, or the
+/// store failed.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// WordPress's REST error.
+    Rest(RestError),
+    /// A lookup failed; nothing was decided.
+    Store(E),
+}
+
+impl<E> From<RestError> for Error<E> {
+    fn from(e: RestError) -> Self {
+        Self::Rest(e)
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Rest(e) => write!(f, "request rejected: {e}"),
+            Self::Store(e) => write!(f, "store lookup failed: {e}"),
+        }
+    }
+}
+
+impl<E: core::error::Error + 'static> core::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Rest(e) => Some(e),
+            Self::Store(e) => Some(e),
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! The request as PHP hands it to WordPress: a borrowed view, and the readings of it the
+//! decision needs (the Basic credentials PHP's SAPI and WordPress fill in, `$_REQUEST['_wpnonce']`).
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+
+use wp_hash::WpVersion;
+use wp_php::{ArrayKey, Entry, Input};
+
+/// A request as WordPress sees it: borrowed, framework-free. `Debug` prints which credentials
+/// are present, never their values.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct RequestView<'a> {
+    /// The method as sent (`GET`, `POST`, …).
+    pub method: &'a [u8],
+    /// The request target as sent: the path and query (`/wp-json/wp/v2/users/me?context=edit`).
+    pub url: &'a [u8],
+    /// The `Cookie` header (several joined with `; `), if any.
+    pub cookie: Option<&'a [u8]>,
+    /// The `Authorization` header, if any.
+    pub authorization: Option<&'a [u8]>,
+    /// The `X-WP-Nonce` header, if any.
+    pub x_wp_nonce: Option<&'a [u8]>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<&'a [u8]>,
+    /// The body (read only when PHP would fill `$_POST` from it).
+    pub body: &'a [u8],
+    /// `is_ssl()`: whether PHP saw the request over TLS (`$_SERVER['HTTPS']`).
+    pub is_ssl: bool,
+}
+
+impl fmt::Debug for RequestView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let present = |v: Option<&[u8]>| v.map(|_| "[redacted]");
+        f.debug_struct("RequestView")
+            .field("method", &self.method.escape_ascii())
+            .field("url", &self.url.escape_ascii())
+            .field("cookie", &present(self.cookie))
+            .field("authorization", &present(self.authorization))
+            .field("x_wp_nonce", &present(self.x_wp_nonce))
+            .field("content_type", &self.content_type.map(<[u8]>::escape_ascii))
+            .field("body_len", &self.body.len())
+            .field("is_ssl", &self.is_ssl)
+            .finish()
+    }
+}
+
+impl<'a> RequestView<'a> {
+    /// The query string: what follows the first `?` of [`RequestView::url`].
+    #[must_use]
+    pub fn query(&self) -> &'a [u8] {
+        self.url
+            .iter()
+            .position(|&b| b == b'?')
+            .and_then(|q| self.url.get(q + 1..))
+            .unwrap_or_default()
+    }
+
+    /// The path: [`RequestView::url`] up to its `?`.
+    #[must_use]
+    pub fn path(&self) -> &'a [u8] {
+        let end = self
+            .url
+            .iter()
+            .position(|&b| b == b'?')
+            .unwrap_or(self.url.len());
+        self.url.get(..end).unwrap_or_default()
+    }
+}
+
+/// `PHP_AUTH_USER` and `PHP_AUTH_PW` as WordPress finds them: set by PHP's SAPI from a
+/// `Basic` header, else by WordPress's own fallback. Owned (decoded into a small buffer).
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct BasicCredentials {
+    buf: Vec<u8>,
+    colon: usize,
+}
+
+impl fmt::Debug for BasicCredentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BasicCredentials")
+            .field("login", &self.login().escape_ascii())
+            .field("password", &"[redacted]")
+            .finish()
+    }
+}
+
+impl BasicCredentials {
+    pub(crate) fn login(&self) -> &[u8] {
+        self.buf.get(..self.colon).unwrap_or_default()
+    }
+
+    pub(crate) fn password(&self) -> &[u8] {
+        self.buf.get(self.colon + 1..).unwrap_or_default()
+    }
+}
+
+/// The standard base64 alphabet's value of a byte.
+const fn b64_val(b: u8) -> Option<u8> {
+    Some(match b {
+        b'A'..=b'Z' => b - b'A',
+        b'a'..=b'z' => b - b'a' + 26,
+        b'0'..=b'9' => b - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    })
+}
+
+/// PHP's non-strict `base64_decode()`: every byte outside the alphabet (`=` included) is
+/// skipped, the rest decoded as one stream, leftover bits dropped.
+fn php_base64_decode(input: &[u8], out: &mut Vec<u8>) {
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for v in input.iter().filter_map(|&b| b64_val(b)) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+}
+
+/// What PHP's SAPI makes of an `Authorization` value (`php_handle_auth_data()`): a value
+/// starting with `Basic ` in any case, decoded leniently; the user is what precedes the first
+/// `:`, the password what follows up to a NUL byte (C strings). Nothing when there is no
+/// colon before the first NUL.
+fn sapi_basic(header: &[u8]) -> Option<BasicCredentials> {
+    let header = header.split(|&b| b == 0).next().unwrap_or_default();
+    let token = header
+        .get(..6)
+        .filter(|p| p.eq_ignore_ascii_case(b"basic "))
+        .and_then(|_| header.get(6..))?;
+    let mut buf = Vec::with_capacity(token.len() / 4 * 3 + 3);
+    php_base64_decode(token, &mut buf);
+    let colon = buf.iter().position(|&b| b == b':' || b == 0)?;
+    if buf.get(colon) != Some(&b':') {
+        return None;
+    }
+    let end = buf
+        .iter()
+        .skip(colon + 1)
+        .position(|&b| b == 0)
+        .map_or(buf.len(), |i| colon + 1 + i);
+    buf.truncate(end);
+    Some(BasicCredentials { buf, colon })
+}
+
+/// `$_SERVER['PHP_AUTH_USER']` and `$_SERVER['PHP_AUTH_PW']` when both are set: PHP's SAPI
+/// reading of the header, and only when that sets nothing, WordPress's
+/// `wp_populate_basic_auth_from_authorization_header()`.
+pub(crate) fn basic_credentials(
+    authorization: Option<&[u8]>,
+    version: WpVersion,
+) -> Option<BasicCredentials> {
+    let header = authorization?;
+    if let Some(c) = sapi_basic(header) {
+        return Some(c);
+    }
+    let mut buf = vec![0u8; header.len() / 4 * 3 + 3];
+    let server = wp_password::app::Server {
+        http_authorization: Some(header),
+        ..wp_password::app::Server::default()
+    };
+    let populated = wp_password::app::populate(&server, version, &mut buf).ok()?;
+    let (user, pw) = populated.credentials()?;
+    let mut owned = Vec::with_capacity(user.len() + 1 + pw.len());
+    owned.extend_from_slice(user);
+    owned.push(b':');
+    owned.extend_from_slice(pw);
+    Some(BasicCredentials {
+        buf: owned,
+        colon: user.len(),
+    })
+}
+
+/// The longest nonce value kept: WordPress's nonces are 10 characters, so any longer value
+/// fails verification whatever its bytes.
+const NONCE_KEEP: usize = 16;
+
+/// A nonce value the request carries, owned.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NonceValue {
+    bytes: [u8; NONCE_KEEP],
+    /// `None`: longer than kept (it cannot verify).
+    len: Option<usize>,
+}
+
+impl NonceValue {
+    fn new(value: &[u8]) -> Self {
+        let mut bytes = [0u8; NONCE_KEEP];
+        let len = bytes.get_mut(..value.len()).map(|slot| {
+            slot.copy_from_slice(value);
+            value.len()
+        });
+        Self { bytes, len }
+    }
+
+    /// The value to verify; a value too long to keep is replaced by one that cannot verify
+    /// either (a `%` never occurs in a nonce).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self.len {
+            Some(n) => self.bytes.get(..n).unwrap_or_default(),
+            None => b"%too-long%",
+        }
+    }
+}
+
+/// `$_REQUEST['_wpnonce']` if that key is set (the body's over the query's, as
+/// `array_merge($_GET, $_POST)` orders them), else the `X-WP-Nonce` header: the nonce
+/// `rest_cookie_check_errors()` checks. A PHP array there is the string `Array`.
+///
+/// # Errors
+/// A query or body PHP would read but this crate refuses to ([`wp_php::Error`]).
+pub(crate) fn rest_nonce(req: &RequestView<'_>) -> Result<Option<NonceValue>, wp_php::Error> {
+    let from_input = request_wpnonce(req)?;
+    Ok(from_input.or_else(|| req.x_wp_nonce.map(NonceValue::new)))
+}
+
+/// Whether PHP could register `_wpnonce` from these raw pairs: only if the bytes spell it out
+/// or hide it behind `%` escapes.
+fn may_hold_wpnonce(raw: &[u8]) -> bool {
+    !raw.is_empty() && (raw.contains(&b'%') || raw.windows(7).any(|w| w == b"wpnonce"))
+}
+
+fn request_wpnonce(req: &RequestView<'_>) -> Result<Option<NonceValue>, wp_php::Error> {
+    let query = req.query();
+    let post_possible = req.method == b"POST" && may_hold_wpnonce(req.body);
+    let query_possible = may_hold_wpnonce(query);
+    if !post_possible && !query_possible {
+        return Ok(None);
+    }
+    let body = if post_possible { req.body } else { &[] };
+    // Eight entries per variable and four bytes per input byte always suffice (wp-php).
+    let vars = 2 + query.iter().chain(body).filter(|&&b| b == b'&').count();
+    let mut entries = vec![Entry::EMPTY; 8 * vars + 8];
+    let mut bytes = vec![0u8; 4 * (query.len() + body.len()) + 64];
+    let mut input = Input::new(&mut entries, &mut bytes);
+    let get = input.parse_str(query)?;
+    let post = input.post(req.method, req.content_type, body)?;
+    let pick = |vars: &[Entry<'_>]| {
+        let mut it = vars.iter().filter(|e| e.key == ArrayKey::Str(b"_wpnonce"));
+        it.next().map(|e| {
+            if e.path.is_empty() {
+                NonceValue::new(e.value)
+            } else {
+                NonceValue::new(b"Array")
+            }
+        })
+    };
+    Ok(pick(post).or_else(|| pick(get)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(h: &[u8], v: WpVersion) -> Option<(Vec<u8>, Vec<u8>)> {
+        basic_credentials(Some(h), v).map(|c| (c.login().to_vec(), c.password().to_vec()))
+    }
+
+    #[test]
+    fn sapi_reads_leniently() {
+        let ok = Some((b"alice".to_vec(), b"wonderland".to_vec()));
+        assert_eq!(
+            creds(b"Basic YWxpY2U6d29uZGVybGFuZA==", WpVersion::Wp68),
+            ok
+        );
+        assert_eq!(
+            creds(b"basic  YWxpY2U6 d29uZGVybGFuZA", WpVersion::Wp68),
+            ok
+        );
+        // A colon-less value sets nothing; 6.1's fallback sets a null password: not both.
+        assert_eq!(creds(b"Basic YWxpY2U=", WpVersion::Wp61), None);
+        // The password keeps later colons.
+        assert_eq!(
+            creds(b"Basic YTpiOmM=", WpVersion::Wp68),
+            Some((b"a".to_vec(), b"b:c".to_vec()))
+        );
+        assert_eq!(creds(b"Bearer abc", WpVersion::Wp68), None);
+    }
+
+    #[test]
+    fn nonce_sources_in_wordpress_order() {
+        let mut req = RequestView {
+            method: b"POST",
+            url: b"/wp-json/?_wpnonce=q",
+            content_type: Some(b"application/x-www-form-urlencoded"),
+            body: b"_wpnonce=b",
+            x_wp_nonce: Some(b"h"),
+            ..RequestView::default()
+        };
+        let got = |r: &RequestView<'_>| rest_nonce(r).unwrap().map(|n| n.as_bytes().to_vec());
+        assert_eq!(got(&req), Some(b"b".to_vec()));
+        req.method = b"PUT";
+        assert_eq!(got(&req), Some(b"q".to_vec()));
+        req.url = b"/wp-json/?.wpnonce[]=x";
+        assert_eq!(got(&req), Some(b"Array".to_vec()));
+        req.url = b"/wp-json/";
+        assert_eq!(got(&req), Some(b"h".to_vec()));
+        req.x_wp_nonce = Some(&[b'a'; 40]);
+        assert_eq!(got(&req), Some(b"%too-long%".to_vec()));
+    }
+}
