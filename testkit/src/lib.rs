@@ -4,11 +4,13 @@
 //!   `tests/vectors.rs` and by `cargo xtask vectors`.
 //! - [`oracle`]: finds and drives the live reference implementations (WordPress's own PHP),
 //!   failing instead of skipping when CI asks for them.
+//! - [`site`]: a real WordPress in a private MariaDB, served over HTTP on loopback.
 //! - [`growth`]: cost growth from 1,000 to 100,000 parameters, for the hostile-size tests.
 //! - [`assert_redacted`]: a `Debug` output holds no secret, for every crate's redaction test.
 
 pub mod growth;
 pub mod oracle;
+pub mod site;
 pub mod vectors;
 
 /// Fails when `debug` (a type's `Debug` output) contains any of `secrets`, as text or as a
