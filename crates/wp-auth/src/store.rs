@@ -235,14 +235,18 @@ impl core::error::Error for MetaError {}
 
 impl AppPasswordRow {
     /// The records of a user's `_application_passwords` meta value, as WordPress stores it
-    /// (a PHP-serialised list of arrays). A value that is not an array holds none, as in
-    /// WordPress.
+    /// (a PHP-serialised list of arrays). No value (empty) or a value that is not an array
+    /// holds none, as in WordPress; bytes that are not `serialize()` output are reported
+    /// (WordPress would read them as no records too).
     ///
     /// # Errors
     /// [`MetaError`] for bytes that are not `serialize()` output, or a record without its
     /// `uuid` or `password` string.
     pub fn from_meta(meta: &[u8]) -> Result<Vec<Self>, MetaError> {
         use wp_php::unserialize::{Value, unserialize};
+        if meta.is_empty() {
+            return Ok(Vec::new());
+        }
         let Value::Array(list) = unserialize(meta).map_err(|_| MetaError::Unserialize)? else {
             return Ok(Vec::new());
         };

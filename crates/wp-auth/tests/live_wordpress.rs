@@ -488,3 +488,349 @@ fn the_facade_answers_as_wordpress_over_http() {
         assert!(mix.contains_key(code), "the run never saw {code}: {mix:?}");
     }
 }
+
+/// The site's data now, as the store sees it.
+fn dump(site: &WordPressSite) -> Minted {
+    let out = site.php(Path::new("tests/live/dump.php"), b"");
+    let v: Value = serde_json::from_str(out.trim()).expect("dump.php prints JSON");
+    Minted {
+        logged_in: s(&v["logged_in_cookie"]),
+        auth: s(&v["auth_cookie"]),
+        secure_auth: s(&v["secure_auth_cookie"]),
+        users: v["users"].as_array().expect("users").clone(),
+    }
+}
+
+/// `name=value` of every `Set-Cookie` that sets a value and that a browser sends to `path`
+/// (its `path` attribute a prefix of it), joined as a `Cookie` header.
+fn cookies_of(resp: &Response, path: &str) -> Vec<u8> {
+    let pairs: Vec<String> = resp
+        .header_values("set-cookie")
+        .filter_map(|v| {
+            let v = String::from_utf8_lossy(v);
+            let mut attrs = v.split(';');
+            let pair = attrs.next()?.trim().to_owned();
+            let (_, value) = pair.split_once('=')?;
+            let cookie_path = attrs
+                .filter_map(|a| a.trim().strip_prefix("path="))
+                .next()
+                .unwrap_or("/");
+            (!value.is_empty() && value != "deleted" && path.starts_with(cookie_path))
+                .then_some(pair)
+        })
+        .collect();
+    pairs.join("; ").into_bytes()
+}
+
+/// WordPress's flows over HTTP, as a browser and a client drive them: log in at
+/// `wp-login.php`, fetch a nonce from `admin-ajax.php?action=rest-nonce`, create an application
+/// password through the REST API, revoke one, log out. After each, named requests go to
+/// `users/me` on both site kinds; the facade, reading the site's `wp-config.php` and its
+/// database rows, must answer every one as WordPress does.
+#[test]
+fn wordpress_flows_over_http_agree() {
+    let Some(site) = wordpress_site("wordpress_flows_over_http_agree") else {
+        return;
+    };
+    site.add_mu_plugin("early-user.php", EARLY_USER_PLUGIN);
+    let plan =
+        "Bob.Smith\tbob@example.org\t secret pass \t\t\nalice\talice@example.org\talice-pw\t\t\n";
+    let _ = site.php(Path::new("tests/live/mint.php"), plan.as_bytes());
+    let php = std::fs::read(site.root().join("wp-config.php")).expect("read wp-config.php");
+    let wp_config = WpConfig::parse(&php).expect("the site's wp-config.php reads");
+    let mut cfg = Config::from_wp_config(&wp_config, site.url().as_bytes(), site.url().as_bytes())
+        .expect("keys from the salts");
+    cfg.version = WpVersion::Wp61;
+
+    // Log in as a browser does (WordPress trims the password: the stored one has spaces
+    // around it, the login form sends it without).
+    let login = |user: &str, pw: &str| {
+        let body = format!("log={user}&pwd={pw}&wp-submit=Log+In&testcookie=1");
+        let resp = site.request(
+            "POST",
+            b"/wp-login.php",
+            &[
+                ("Content-Type", b"application/x-www-form-urlencoded"),
+                ("Cookie", b"wordpress_test_cookie=WP%20Cookie%20check"),
+            ],
+            body.as_bytes(),
+        );
+        assert_eq!(
+            resp.status,
+            302,
+            "wp-login.php did not log {user} in: {}",
+            String::from_utf8_lossy(&resp.body)
+        );
+        // What a browser sends to wp-admin, and to the REST API (only the logged_in cookie).
+        (
+            cookies_of(&resp, "/wp-admin/"),
+            cookies_of(&resp, "/index.php"),
+        )
+    };
+    let rest_nonce = |cookies: &[u8]| {
+        let resp = site.request(
+            "GET",
+            b"/wp-admin/admin-ajax.php?action=rest-nonce",
+            &[("Cookie", cookies)],
+            b"",
+        );
+        assert_eq!(resp.status, 200);
+        resp.body
+    };
+    let (bob_admin, bob_cookies) = login("Bob.Smith", "secret+pass");
+    let bob_nonce = rest_nonce(&bob_admin);
+    assert_eq!(
+        bob_nonce.len(),
+        10,
+        "rest-nonce answered {:?}",
+        String::from_utf8_lossy(&bob_nonce)
+    );
+
+    // An application password created through the REST API (cookie + nonce, over "TLS").
+    let created = site.request(
+        "POST",
+        b"/index.php?rest_route=/wp/v2/users/me/application-passwords",
+        &[
+            ("Cookie", &bob_cookies),
+            ("X-WP-Nonce", &bob_nonce),
+            ("X-Test-Https", b"1"),
+            ("Content-Type", b"application/x-www-form-urlencoded"),
+        ],
+        b"name=client",
+    );
+    assert_eq!(
+        created.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&created.body)
+    );
+    let app = created.json()["password"]
+        .as_str()
+        .expect("password")
+        .to_owned();
+    let second = site.request(
+        "POST",
+        b"/index.php?rest_route=/wp/v2/users/me/application-passwords",
+        &[
+            ("Cookie", &bob_cookies),
+            ("X-WP-Nonce", &bob_nonce),
+            ("X-Test-Https", b"1"),
+            ("Content-Type", b"application/x-www-form-urlencoded"),
+        ],
+        b"name=revoked",
+    );
+    let revoked = second.json()["password"]
+        .as_str()
+        .expect("password")
+        .to_owned();
+    let revoked_uuid = second.json()["uuid"].as_str().expect("uuid").to_owned();
+    let gone = site.request(
+        "DELETE",
+        format!("/index.php?rest_route=/wp/v2/users/me/application-passwords/{revoked_uuid}")
+            .as_bytes(),
+        &[
+            ("Cookie", &bob_cookies),
+            ("X-WP-Nonce", &bob_nonce),
+            ("X-Test-Https", b"1"),
+        ],
+        b"",
+    );
+    assert_eq!(gone.status, 200, "{}", String::from_utf8_lossy(&gone.body));
+
+    // A second session for Bob, then logged out through wp-login.php's link.
+    let (old_admin, old_cookies) = login("Bob.Smith", "secret+pass");
+    let old_nonce = rest_nonce(&old_admin);
+    let profile = site.request(
+        "GET",
+        b"/wp-admin/profile.php",
+        &[("Cookie", &old_admin)],
+        b"",
+    );
+    let html = String::from_utf8_lossy(&profile.body);
+    // The admin bar's link: `wp-login.php?action=logout&amp;_wpnonce=…` (`&#038;` in some
+    // places).
+    let logout_nonce = html
+        .split("action=logout&")
+        .nth(1)
+        .and_then(|rest| rest.split("_wpnonce=").nth(1))
+        .map(|rest| rest[..10].to_owned())
+        .unwrap_or_else(|| panic!("the profile page links to log out ({})", profile.status));
+    let out = site.request(
+        "GET",
+        format!("/wp-login.php?action=logout&_wpnonce={logout_nonce}").as_bytes(),
+        &[("Cookie", &old_admin)],
+        b"",
+    );
+    assert_eq!(
+        out.status,
+        302,
+        "logout: {}",
+        String::from_utf8_lossy(&out.body)
+    );
+    let (alice_admin, alice_cookies) = login("alice", "alice-pw");
+    let alice_nonce = rest_nonce(&alice_admin);
+
+    let store = store_of(&dump(&site));
+    let tampered = {
+        let mut c = bob_cookies.clone();
+        let last = c
+            .iter()
+            .rposition(|b| b.is_ascii_hexdigit())
+            .expect("a MAC");
+        c[last] = if c[last] == b'0' { b'1' } else { b'0' };
+        c
+    };
+    let lenient = {
+        let b = basic("Bob.Smith", &app);
+        let mut v = b"Basic  ".to_vec();
+        v.extend_from_slice(&b[6..10]);
+        v.push(b' ');
+        v.extend_from_slice(&b[10..]);
+        v
+    };
+    type Case = (&'static str, Vec<(&'static str, Vec<u8>)>);
+    let cases: Vec<Case> = vec![
+        (
+            "cookie + nonce",
+            vec![
+                ("Cookie", bob_cookies.clone()),
+                ("X-WP-Nonce", bob_nonce.clone()),
+            ],
+        ),
+        ("cookie, no nonce", vec![("Cookie", bob_cookies.clone())]),
+        (
+            "cookie + another user's nonce",
+            vec![
+                ("Cookie", bob_cookies.clone()),
+                ("X-WP-Nonce", alice_nonce.clone()),
+            ],
+        ),
+        (
+            "tampered cookie + nonce",
+            vec![("Cookie", tampered), ("X-WP-Nonce", bob_nonce.clone())],
+        ),
+        (
+            "logged-out cookie + its nonce",
+            vec![
+                ("Cookie", old_cookies.clone()),
+                ("X-WP-Nonce", old_nonce.clone()),
+            ],
+        ),
+        (
+            "wrong user: Alice's cookie + Bob's nonce",
+            vec![
+                ("Cookie", alice_cookies.clone()),
+                ("X-WP-Nonce", bob_nonce.clone()),
+            ],
+        ),
+        (
+            "app password (TLS)",
+            vec![
+                ("Authorization", basic("Bob.Smith", &app)),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        (
+            "app password over plain HTTP",
+            vec![("Authorization", basic("Bob.Smith", &app))],
+        ),
+        (
+            "app password, login case changed",
+            vec![
+                ("Authorization", basic("BOB.SMITH", &app)),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        (
+            "app password by e-mail",
+            vec![
+                ("Authorization", basic("bob@example.org", &app)),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        (
+            "app password, lenient Basic",
+            vec![("Authorization", lenient), ("X-Test-Https", b"1".to_vec())],
+        ),
+        (
+            "revoked app password",
+            vec![
+                ("Authorization", basic("Bob.Smith", &revoked)),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        (
+            "Bob's app password as Alice",
+            vec![
+                ("Authorization", basic("alice", &app)),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        (
+            "unknown user",
+            vec![
+                ("Authorization", basic("nobody", &app)),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        (
+            "account password over Basic",
+            vec![
+                ("Authorization", basic("Bob.Smith", " secret pass ")),
+                ("X-Test-Https", b"1".to_vec()),
+            ],
+        ),
+        ("anonymous", vec![]),
+    ];
+    let mut table = Vec::new();
+    let mut failures = Vec::new();
+    for (label, headers) in &cases {
+        for early in [false, true] {
+            let mut h: Vec<(&str, &[u8])> =
+                headers.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+            if early {
+                h.push(("X-Test-Early-User", b"1"));
+            }
+            let before = unix_now();
+            let resp = site.request("GET", b"/index.php?rest_route=/wp/v2/users/me", &h, b"");
+            let wp = wordpress_answer(&resp, true);
+            let find = |n: &str| {
+                headers
+                    .iter()
+                    .find(|(k, _)| *k == n)
+                    .map(|(_, v)| v.clone())
+            };
+            let r = Req {
+                method: "GET",
+                target: b"/index.php?rest_route=/wp/v2/users/me".to_vec(),
+                cookie: find("Cookie"),
+                authorization: find("Authorization"),
+                x_wp_nonce: find("X-WP-Nonce"),
+                https: find("X-Test-Https").is_some(),
+                early,
+                users_me: true,
+                ..Req::default()
+            };
+            let ours = facade_answer(&cfg, &store, before, &r);
+            let site_kind = if early { "early-user" } else { "stock" };
+            table.push(format!(
+                "{label:<48} {site_kind:<10} {} {:<28} user {:?}",
+                wp.status,
+                if wp.code.is_empty() { "-" } else { &wp.code },
+                wp.user
+            ));
+            if wp != ours {
+                failures.push(format!(
+                    "{label} ({site_kind})\n  wordpress {wp:?}\n  wp-auth   {ours:?}"
+                ));
+            }
+        }
+    }
+    println!(
+        "WordPress over HTTP (status, code, user) — the facade agreed on each unless listed below:"
+    );
+    for line in &table {
+        println!("  {line}");
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
