@@ -1,0 +1,436 @@
+//! The facade without a live site: the synchronous and asynchronous drivers agree on random
+//! requests (one `Flow` drives both); no lookup happens for a request that fails before it;
+//! a store failure stays a store failure; the OAuth1 plugin's path end to end with a client
+//! signature; a replay is refused.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context, Poll, Waker};
+
+use wp_auth::{
+    AppPasswordRow, Config, Error, Keys, Lookup, MemoryStore, MemoryUser, Method, OAuth1,
+    OAuth1Consumer, OAuth1Token, Outcome, ReplayKey, RequestView, RestError, Store, UserRow,
+    Verifier, WpVersion,
+};
+use wp_cookie::session::SessionTokens;
+use wp_testkit::oracle::Rng;
+
+const NOW: u64 = 1_700_000_000;
+const SITE: &[u8] = b"https://example.com";
+
+struct Salts;
+
+impl wp_hash::SaltSource for Salts {
+    fn constant(&self, name: &str) -> Option<&[u8]> {
+        // Distinct fake salts, one per constant.
+        Some(match name {
+            "AUTH_KEY" => b"test auth key",
+            "AUTH_SALT" => b"test auth salt",
+            "SECURE_AUTH_KEY" => b"test secure auth key",
+            "SECURE_AUTH_SALT" => b"test secure auth salt",
+            "LOGGED_IN_KEY" => b"test logged in key",
+            "LOGGED_IN_SALT" => b"test logged in salt",
+            "NONCE_KEY" => b"test nonce key",
+            "NONCE_SALT" => b"test nonce salt",
+            _ => return None,
+        })
+    }
+
+    fn site_option(&self, _: &str) -> Option<&[u8]> {
+        None
+    }
+}
+
+fn config() -> Config {
+    let mut cfg = Config::new(Keys::from_source(&Salts).unwrap(), SITE, SITE);
+    cfg.version = WpVersion::Wp68;
+    cfg.oauth1 = Some(OAuth1::default());
+    cfg
+}
+
+/// A site with one user: a live session, an application password, an OAuth1 grant.
+struct Fixture {
+    cfg: Config,
+    store: MemoryStore,
+    cookie: Vec<u8>,
+    nonce: Vec<u8>,
+    app: Vec<u8>,
+}
+
+fn fixture() -> Fixture {
+    let cfg = config();
+    let user_pass = b"$P$BabcdefghijklmnopqrstuvwxyzABCD".to_vec();
+    let token = b"sessiontokensessiontokensessiontokensession";
+    let mut sessions = SessionTokens::new();
+    sessions.create(NOW, token, (NOW + 86_400) as i64, b"127.0.0.1", b"test");
+    let cookie = wp_cookie::generate(
+        &cfg.keys.logged_in,
+        b"admin",
+        &user_pass,
+        NOW + 86_400,
+        token,
+        cfg.version,
+    );
+    let name = cfg.cookie_names.logged_in().to_string();
+    let cookie_header = [name.as_bytes(), b"=", &cookie.to_vec()].concat();
+    let nonce = wp_nonce::create(
+        &cfg.keys.nonce,
+        NOW,
+        &wp_nonce::Context::new("wp_rest", 1, token),
+    );
+    let app = b"abcdEFGHijklMNOPqrstUVWX".to_vec();
+    let hash = wp_password::fast_hash(&app).to_vec();
+    let mut store = MemoryStore::new();
+    store.add_user(MemoryUser {
+        id: 1,
+        login: b"admin".as_slice().into(),
+        email: b"admin@example.com".as_slice().into(),
+        user_pass: user_pass.into(),
+        app_passwords_available: true,
+        session_tokens: sessions.to_php().serialize().into(),
+        app_passwords: vec![AppPasswordRow {
+            uuid: "0eb868ca-56c0-43c0-98e9-8a86af985fb2".into(),
+            password: hash.into(),
+            last_used: None,
+        }],
+    });
+    store.add_oauth1_consumer(
+        b"ck",
+        OAuth1Consumer {
+            id: 10,
+            secret: b"consumer-secret".as_slice().into(),
+        },
+    );
+    store.add_oauth1_token(
+        b"tk",
+        OAuth1Token {
+            consumer_id: 10,
+            user_id: 1,
+            secret: b"token-secret".as_slice().into(),
+        },
+    );
+    Fixture {
+        cfg,
+        store,
+        cookie: cookie_header,
+        nonce: nonce.as_bytes().to_vec(),
+        app,
+    }
+}
+
+fn block_on<F: Future>(f: F) -> F::Output {
+    let mut f = pin!(f);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+fn basic(login: &[u8], pw: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let creds = [login, b":", pw].concat();
+    [
+        b"Basic ".as_slice(),
+        base64::engine::general_purpose::STANDARD
+            .encode(creds)
+            .as_bytes(),
+    ]
+    .concat()
+}
+
+#[test]
+fn cookie_nonce_and_app_password_authenticate() {
+    let f = fixture();
+    let req = RequestView {
+        method: b"GET",
+        url: b"/wp-json/wp/v2/users/me",
+        cookie: Some(&f.cookie),
+        x_wp_nonce: Some(&f.nonce),
+        is_ssl: true,
+        ..RequestView::default()
+    };
+    let Ok(Outcome::Authenticated(a)) = wp_auth::authenticate(&f.cfg, NOW, &req, &f.store) else {
+        panic!("cookie + nonce")
+    };
+    assert_eq!((a.user_id, a.method), (1, Method::Cookie));
+    assert!(a.effects.x_wp_nonce.is_some() && a.effects.no_cache);
+
+    let auth = basic(b"ADMIN", b"abcd EFGH ijkl MNOP qrst UVWX");
+    let req = RequestView {
+        authorization: Some(&auth),
+        cookie: None,
+        x_wp_nonce: None,
+        ..req
+    };
+    let Ok(Outcome::Authenticated(a)) = wp_auth::authenticate(&f.cfg, NOW, &req, &f.store) else {
+        panic!("application password")
+    };
+    assert!(matches!(a.method, Method::AppPassword { uuid } if uuid.starts_with(b"0eb868ca")));
+    assert!(a.record_app_password_use);
+    let _ = f.app;
+}
+
+/// Records the lookups a decision made.
+struct Counting<'s> {
+    inner: &'s MemoryStore,
+    calls: RefCell<Vec<&'static str>>,
+}
+
+impl Store for Counting<'_> {
+    type Error = std::convert::Infallible;
+
+    fn user_by_login(&self, login: &[u8]) -> Result<Option<UserRow>, Self::Error> {
+        self.calls.borrow_mut().push("user_by_login");
+        Store::user_by_login(self.inner, login)
+    }
+
+    fn user_by_email(&self, email: &[u8]) -> Result<Option<UserRow>, Self::Error> {
+        self.calls.borrow_mut().push("user_by_email");
+        Store::user_by_email(self.inner, email)
+    }
+
+    fn session_expiration(&self, id: u64, v: &Verifier) -> Result<Option<i64>, Self::Error> {
+        self.calls.borrow_mut().push("session_expiration");
+        Store::session_expiration(self.inner, id, v)
+    }
+
+    fn app_passwords(&self, id: u64) -> Result<Vec<AppPasswordRow>, Self::Error> {
+        self.calls.borrow_mut().push("app_passwords");
+        Store::app_passwords(self.inner, id)
+    }
+}
+
+#[test]
+fn no_lookup_before_a_request_fails_on_its_own() {
+    let f = fixture();
+    let counting = Counting {
+        inner: &f.store,
+        calls: RefCell::new(Vec::new()),
+    };
+    // An expired cookie, a malformed one, no credentials at all: decided without a lookup.
+    let expired = String::from_utf8(f.cookie.clone()).unwrap();
+    let later = NOW + 3 * 86_400;
+    for (cookie, now) in [
+        (Some(expired.as_bytes()), later),
+        (Some(b"wordpress_logged_in_x=a|b".as_slice()), NOW),
+        (None, NOW),
+    ] {
+        let req = RequestView {
+            method: b"GET",
+            url: b"/wp-json/",
+            cookie,
+            ..RequestView::default()
+        };
+        let r = wp_auth::authenticate(&f.cfg, now, &req, &counting);
+        assert!(matches!(r, Ok(Outcome::Anonymous(_))), "{r:?}");
+        assert!(counting.calls.borrow().is_empty(), "{:?}", counting.calls);
+    }
+    // A live cookie: the user, then the session — in WordPress's order.
+    let req = RequestView {
+        method: b"GET",
+        url: b"/wp-json/",
+        cookie: Some(&f.cookie),
+        x_wp_nonce: Some(&f.nonce),
+        ..RequestView::default()
+    };
+    assert!(wp_auth::authenticate(&f.cfg, NOW, &req, &counting).is_ok());
+    assert_eq!(
+        *counting.calls.borrow(),
+        ["user_by_login", "session_expiration"]
+    );
+}
+
+#[derive(Debug)]
+struct Down;
+
+impl std::fmt::Display for Down {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the database is down")
+    }
+}
+
+impl std::error::Error for Down {}
+
+struct Failing;
+
+impl Store for Failing {
+    type Error = Down;
+
+    fn user_by_login(&self, _: &[u8]) -> Result<Option<UserRow>, Down> {
+        Err(Down)
+    }
+
+    fn user_by_email(&self, _: &[u8]) -> Result<Option<UserRow>, Down> {
+        Err(Down)
+    }
+
+    fn session_expiration(&self, _: u64, _: &Verifier) -> Result<Option<i64>, Down> {
+        Err(Down)
+    }
+
+    fn app_passwords(&self, _: u64) -> Result<Vec<AppPasswordRow>, Down> {
+        Err(Down)
+    }
+}
+
+#[test]
+fn a_store_failure_is_not_an_authentication_failure() {
+    let f = fixture();
+    let req = RequestView {
+        method: b"GET",
+        url: b"/wp-json/",
+        cookie: Some(&f.cookie),
+        ..RequestView::default()
+    };
+    let r = wp_auth::authenticate(&f.cfg, NOW, &req, &Failing);
+    assert!(matches!(r, Err(Error::Store(Down))), "{r:?}");
+    // OAuth1 lookups fail closed by default: no token is found.
+    let _ = ReplayKey::from_bytes(b"", b"", 0, b"");
+}
+
+/// An OAuth1 request as a client signs it for the plugin.
+fn oauth1_request(cfg: &Config, nonce: &str, consumer: &[u8], secret: &[u8]) -> Vec<u8> {
+    let params = format!(
+        "oauth_consumer_key=\"{}\", oauth_token=\"tk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"{NOW}\", oauth_nonce=\"{nonce}\", oauth_version=\"1.0\"",
+        String::from_utf8_lossy(consumer)
+    );
+    let unsigned = format!("OAuth {params}");
+    let req = oauth1_sig::Request {
+        method: b"GET",
+        url: b"/wp-json/wp/v2/users/me?context=edit",
+        authorization: Some(unsigned.as_bytes()),
+        content_type: None,
+        body: b"",
+    };
+    let site = wp_oauth1::Site {
+        home: &cfg.home,
+        is_ssl: true,
+    };
+    let mut entries = vec![wp_oauth1::Entry::EMPTY; 128];
+    let mut bytes = vec![0u8; 4096];
+    let signed = wp_oauth1::collect(&req, &site, &mut entries, &mut bytes).unwrap();
+    let sig = wp_oauth1::sign(
+        &oauth1_sig::Secrets {
+            consumer_secret: secret,
+            token_secret: Some(b"token-secret"),
+        },
+        oauth1_sig::Method::HmacSha1,
+        &signed,
+    );
+    let encoded: String = sig
+        .as_str()
+        .bytes()
+        .map(|b| match b {
+            b'+' => "%2B".to_owned(),
+            b'/' => "%2F".to_owned(),
+            b'=' => "%3D".to_owned(),
+            b => (b as char).to_string(),
+        })
+        .collect();
+    format!("OAuth {params}, oauth_signature=\"{encoded}\"").into_bytes()
+}
+
+#[test]
+fn oauth1_through_the_plugins_rules() {
+    let f = fixture();
+    let decide = |auth: &[u8]| {
+        let req = RequestView {
+            method: b"GET",
+            url: b"/wp-json/wp/v2/users/me?context=edit",
+            authorization: Some(auth),
+            is_ssl: true,
+            ..RequestView::default()
+        };
+        wp_auth::authenticate(&f.cfg, NOW, &req, &f.store)
+    };
+    let good = oauth1_request(&f.cfg, "n1", b"ck", b"consumer-secret");
+    let Ok(Outcome::Authenticated(a)) = decide(&good) else {
+        panic!("a signed request authenticates")
+    };
+    assert_eq!((a.user_id, a.method), (1, Method::OAuth1));
+    let oauth_err = |e| Err::<Outcome, _>(RestError::OAuth1(e));
+    let rest = |r: Result<Outcome, Error<std::convert::Infallible>>| match r {
+        Ok(o) => Ok(o),
+        Err(Error::Rest(e)) => Err(e),
+        Err(_) => panic!("no store error here"),
+    };
+    assert_eq!(
+        rest(decide(&good)),
+        oauth_err(wp_oauth1::Error::NonceAlreadyUsed)
+    );
+    let wrong = oauth1_request(&f.cfg, "n2", b"ck", b"not-the-secret");
+    assert_eq!(
+        rest(decide(&wrong)),
+        oauth_err(wp_oauth1::Error::SignatureMismatch)
+    );
+    let unknown = oauth1_request(&f.cfg, "n3", b"other", b"consumer-secret");
+    assert_eq!(
+        rest(decide(&unknown)),
+        oauth_err(wp_oauth1::Error::ConsumerNotFound)
+    );
+    let partial = b"OAuth oauth_consumer_key=\"ck\"";
+    assert_eq!(
+        rest(decide(partial)),
+        oauth_err(wp_oauth1::Error::MissingParameter)
+    );
+    // A lookup table of what was asked, for the sans-IO users: the token first.
+    let req = RequestView {
+        method: b"GET",
+        url: b"/wp-json/wp/v2/users/me?context=edit",
+        authorization: Some(&good),
+        is_ssl: true,
+        ..RequestView::default()
+    };
+    let mut flow = wp_auth::Flow::new(&f.cfg, NOW, &req);
+    assert_eq!(
+        flow.start(),
+        wp_auth::Step::Need(Lookup::OAuth1Token(b"tk"))
+    );
+}
+
+/// Random requests over the fixture: the two drivers agree, always.
+#[test]
+fn sync_and_async_drivers_agree() {
+    let f = fixture();
+    let mut rng = Rng::from_env();
+    let auth = basic(b"admin", &f.app);
+    let bad_auth = basic(b"admin", b"wrongwrongwrongwrongwron");
+    let cookies: [&[u8]; 3] = [&f.cookie, b"wordpress_logged_in_x=junk", b""];
+    let nonces: [Option<&[u8]>; 3] = [Some(&f.nonce), Some(b"0000000000"), None];
+    let auths: [Option<&[u8]>; 3] = [Some(&auth), Some(&bad_auth), None];
+    let urls: [&[u8]; 3] = [
+        b"/wp-json/",
+        b"/wp-json/?_wpnonce=abc",
+        b"/?rest_route=/&_wpnonce[]=1",
+    ];
+    for _ in 0..2_000 {
+        let mut cfg = f.cfg.clone();
+        if rng.one_in(2) {
+            cfg.user_determined = wp_auth::UserDetermined::Early;
+        }
+        let req = RequestView {
+            method: *rng.pick(&[b"GET".as_slice(), b"POST"]),
+            url: *rng.pick(&urls),
+            cookie: Some(*rng.pick(&cookies)),
+            authorization: *rng.pick(&auths),
+            x_wp_nonce: *rng.pick(&nonces),
+            content_type: Some(b"application/x-www-form-urlencoded"),
+            body: if rng.one_in(2) { b"_wpnonce=x" } else { b"" },
+            is_ssl: rng.one_in(2),
+        };
+        let now = NOW + rng.range(0, 3 * 86_400);
+        let sync = wp_auth::authenticate(&cfg, now, &req, &f.store);
+        let asynchronous = block_on(wp_auth::authenticate_async(&cfg, now, &req, &f.store));
+        assert_eq!(format!("{sync:?}"), format!("{asynchronous:?}"), "{req:?}");
+    }
+}
