@@ -10,10 +10,10 @@
     clippy::panic
 )]
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
+use core::cell::RefCell;
+use core::future::Future;
+use core::pin::pin;
+use core::task::{Context, Poll, Waker};
 
 use wp_auth::{
     AppPasswordRow, Config, Error, Keys, Lookup, MemoryStore, MemoryUser, Method, OAuth1,
@@ -187,7 +187,7 @@ struct Counting<'s> {
 }
 
 impl Store for Counting<'_> {
-    type Error = std::convert::Infallible;
+    type Error = core::convert::Infallible;
 
     fn user_by_login(&self, login: &[u8]) -> Result<Option<UserRow>, Self::Error> {
         self.calls.borrow_mut().push("user_by_login");
@@ -253,13 +253,13 @@ fn no_lookup_before_a_request_fails_on_its_own() {
 #[derive(Debug)]
 struct Down;
 
-impl std::fmt::Display for Down {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl core::fmt::Display for Down {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("the database is down")
     }
 }
 
-impl std::error::Error for Down {}
+impl core::error::Error for Down {}
 
 struct Failing;
 
@@ -359,7 +359,7 @@ fn oauth1_through_the_plugins_rules() {
     };
     assert_eq!((a.user_id, a.method), (1, Method::OAuth1));
     let oauth_err = |e| Err::<Outcome, _>(RestError::OAuth1(e));
-    let rest = |r: Result<Outcome, Error<std::convert::Infallible>>| match r {
+    let rest = |r: Result<Outcome, Error<core::convert::Infallible>>| match r {
         Ok(o) => Ok(o),
         Err(Error::Rest(e)) => Err(e),
         Err(_) => panic!("no store error here"),
