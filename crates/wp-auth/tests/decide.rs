@@ -419,8 +419,8 @@ fn sync_and_async_drivers_agree() {
             cfg.user_determined = wp_auth::UserDetermined::Early;
         }
         let req = RequestView {
-            method: *rng.pick(&[b"GET".as_slice(), b"POST"]),
-            url: *rng.pick(&urls),
+            method: rng.pick(&[b"GET".as_slice(), b"POST"]),
+            url: rng.pick(&urls),
             cookie: Some(*rng.pick(&cookies)),
             authorization: *rng.pick(&auths),
             x_wp_nonce: *rng.pick(&nonces),
