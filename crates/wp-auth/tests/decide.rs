@@ -413,13 +413,14 @@ fn sync_and_async_drivers_agree() {
         b"/wp-json/?_wpnonce=abc",
         b"/?rest_route=/&_wpnonce[]=1",
     ];
+    let methods: [&[u8]; 2] = [b"GET", b"POST"];
     for _ in 0..2_000 {
         let mut cfg = f.cfg.clone();
         if rng.one_in(2) {
             cfg.user_determined = wp_auth::UserDetermined::Early;
         }
         let req = RequestView {
-            method: rng.pick(&[b"GET".as_slice(), b"POST"]),
+            method: rng.pick(&methods),
             url: rng.pick(&urls),
             cookie: Some(*rng.pick(&cookies)),
             authorization: *rng.pick(&auths),
