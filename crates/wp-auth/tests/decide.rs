@@ -419,9 +419,10 @@ fn sync_and_async_drivers_agree() {
         if rng.one_in(2) {
             cfg.user_determined = wp_auth::UserDetermined::Early;
         }
+        let (method, url) = (*rng.pick(&methods), *rng.pick(&urls));
         let req = RequestView {
-            method: rng.pick(&methods),
-            url: rng.pick(&urls),
+            method,
+            url,
             cookie: Some(*rng.pick(&cookies)),
             authorization: *rng.pick(&auths),
             x_wp_nonce: *rng.pick(&nonces),
