@@ -96,13 +96,14 @@ enum Stage {
     Done,
 }
 
-/// The OAuth1 request's keys, owned across the lookups.
+/// An OAuth1 request read once, kept across its lookups.
 #[derive(Debug)]
-struct OAuthPending {
-    consumer_key: Vec<u8>,
-    token: Vec<u8>,
+struct OAuthPending<'a> {
+    signed: wp_oauth1::Signed<'a>,
+    /// The method is not one the plugin signs: refused at the signature check, after the
+    /// lookups (the request was read as a GET, which is what PHP fills for it).
+    unknown_method: bool,
     token_row: Option<OAuth1Token>,
-    consumer_secret: Vec<u8>,
 }
 
 /// One request's decision in WordPress's order, without I/O. Drive it with [`Flow::start`]
@@ -118,7 +119,6 @@ struct OAuthPending {
 /// 3. `rest_authentication_errors`: the OAuth1 plugin's status (priority 10), the
 ///    application password's (90, seen only on an early-user site), the cookie nonce check
 ///    (100).
-#[derive(Debug)]
 pub struct Flow<'a> {
     cfg: &'a Config,
     now: u64,
@@ -136,7 +136,9 @@ pub struct Flow<'a> {
     cookie_failed: bool,
     basic: Option<BasicCredentials>,
     app_user: Option<UserRow>,
-    oauth: Option<OAuthPending>,
+    oauth: Option<OAuthPending<'a>>,
+    /// Working memory for reading an OAuth1 request ([`Flow::buffers_needed`]).
+    buffers: Option<(&'a mut [wp_oauth1::Entry<'a>], &'a mut [u8])>,
 }
 
 /// PHP's `empty()` for a string.
@@ -224,10 +226,69 @@ fn lookup_login(raw: &[u8]) -> Option<Cow<'_, [u8]>> {
     (!collapsed.is_empty()).then_some(Cow::Owned(collapsed))
 }
 
+impl core::fmt::Debug for Flow<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        // The request's credentials stay out of it.
+        f.debug_struct("Flow")
+            .field("now", &self.now)
+            .field("stage", &self.stage)
+            .field("cookie_valid", &self.cookie_valid)
+            .field("cookie_failed", &self.cookie_failed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether the OAuth1 plugin could read OAuth1 parameters from the request: an
+/// `Authorization` that starts with `OAuth ` once trimmed, or `oauth_` (or a `%` escape that
+/// could spell it) in the query or a POST body.
+fn may_be_oauth1(req: &RequestView<'_>) -> bool {
+    let header = req
+        .authorization
+        .is_some_and(|h| wp_php::trim(h).starts_with(b"OAuth "));
+    let names = |raw: &[u8]| raw.contains(&b'%') || raw.windows(6).any(|w| w == b"oauth_");
+    header || names(req.query()) || (req.method == b"POST" && names(req.body))
+}
+
 impl<'a> Flow<'a> {
-    /// A decision for `req` at `now` on the site `cfg`.
+    /// The working memory [`Flow::with_buffers`] needs to read this request as the OAuth1
+    /// plugin does: `(entries, bytes)`, `(0, 0)` when the site has no OAuth1 plugin or the
+    /// request names no OAuth1 parameter.
+    #[must_use]
+    pub fn buffers_needed(cfg: &Config, req: &RequestView<'_>) -> (usize, usize) {
+        if cfg.oauth1.is_none() || !may_be_oauth1(req) {
+            return (0, 0);
+        }
+        let params = oauth1_sig::Request {
+            method: req.method,
+            url: req.url,
+            authorization: req.authorization,
+            content_type: req.content_type,
+            body: req.body,
+        }
+        .max_params();
+        let text = req.url.len() + req.body.len() + req.authorization.map_or(0, <[u8]>::len);
+        // wp-oauth1's bound: eight entries per parameter, four bytes per input byte.
+        (8 * (params + 4), 4 * text + 64)
+    }
+
+    /// A decision for `req` at `now` on the site `cfg`, for a request that needs no OAuth1
+    /// buffers (one that does is refused with `oauth1_sig_capacity`): use
+    /// [`Flow::with_buffers`] when [`Flow::buffers_needed`] is not `(0, 0)`.
     #[must_use]
     pub fn new(cfg: &'a Config, now: u64, req: &'a RequestView<'a>) -> Self {
+        Self::with_buffers(cfg, now, req, &mut [], &mut [])
+    }
+
+    /// A decision for `req` at `now` on the site `cfg`, reading an OAuth1 request into the
+    /// caller's buffers (sized by [`Flow::buffers_needed`]).
+    #[must_use]
+    pub fn with_buffers(
+        cfg: &'a Config,
+        now: u64,
+        req: &'a RequestView<'a>,
+        entries: &'a mut [wp_oauth1::Entry<'a>],
+        bytes: &'a mut [u8],
+    ) -> Self {
         Self {
             cfg,
             now,
@@ -241,6 +302,7 @@ impl<'a> Flow<'a> {
             basic: None,
             app_user: None,
             oauth: None,
+            buffers: Some((entries, bytes)),
         }
     }
 
@@ -384,71 +446,35 @@ impl<'a> Flow<'a> {
 
     /// No cookie validated: the OAuth1 plugin (when configured), then application passwords.
     fn after_cookies(&mut self) -> Step<'_> {
-        if self.cfg.oauth1.is_some() {
+        if self.cfg.oauth1.is_some() && may_be_oauth1(self.req) {
             match self.oauth_start() {
-                Ok(true) if self.oauth.is_some() => {
+                Ok(true) => {
                     self.stage = Stage::OAuthToken;
-                    let token = self.oauth.as_ref().map_or(&[][..], |o| &o.token);
+                    let token = self
+                        .oauth
+                        .as_ref()
+                        .and_then(|o| o.signed.token())
+                        .unwrap_or_default();
                     return Step::Need(Lookup::OAuth1Token(token));
                 }
-                Ok(_) => {}
+                Ok(false) => {}
                 Err(e) => return self.finish_err(RestError::OAuth1(e)),
             }
         }
         self.app_start()
     }
 
-    /// Reads the request as the plugin does: `Ok(true)` when it is an OAuth1 request whose
-    /// keys are now in `self.oauth`.
+    /// Reads the request as the plugin does (once): `Ok(true)` when it is an OAuth1 request,
+    /// now in `self.oauth`.
     fn oauth_start(&mut self) -> Result<bool, wp_oauth1::Error> {
-        let mut keys = None;
-        let r = self.with_oauth_request(self.req.method, |signed| {
-            keys = Some((
-                signed.consumer_key().to_vec(),
-                signed.token().unwrap_or_default().to_vec(),
-            ));
-            Ok(())
-        });
-        match r {
-            Ok(false) => return Ok(false),
-            Ok(true) => {}
-            // The method is refused at the signature check, after the lookups: read the keys as
-            // for a GET (PHP fills no `$_POST` for such methods).
-            Err(wp_oauth1::Error::UnknownHttpMethod) => {
-                let found = self.with_oauth_request(b"GET", |signed| {
-                    keys = Some((
-                        signed.consumer_key().to_vec(),
-                        signed.token().unwrap_or_default().to_vec(),
-                    ));
-                    Ok(())
-                })?;
-                if !found {
-                    return Ok(false);
-                }
-            }
-            Err(e) => return Err(e),
-        }
-        let Some((consumer_key, token)) = keys else {
-            return Ok(false);
+        let Some((entries, bytes)) = self.buffers.take() else {
+            return Err(wp_oauth1::Error::Capacity);
         };
-        self.oauth = Some(OAuthPending {
-            consumer_key,
-            token,
-            token_row: None,
-            consumer_secret: Vec::new(),
-        });
-        Ok(true)
-    }
-
-    /// Parses the request as the plugin reads it and runs `f` on it: `Ok(false)` when it
-    /// carries no OAuth1 parameter at all.
-    fn with_oauth_request(
-        &self,
-        method: &[u8],
-        f: impl FnOnce(&wp_oauth1::Signed<'_>) -> Result<(), wp_oauth1::Error>,
-    ) -> Result<bool, wp_oauth1::Error> {
+        let known = wp_oauth1::signed_method(self.req.method).is_some();
         let req = oauth1_sig::Request {
-            method,
+            // The method is refused at the signature check, after the lookups: read the
+            // request as the GET PHP fills the same superglobals for.
+            method: if known { self.req.method } else { b"GET" },
             url: self.req.url,
             authorization: self.req.authorization,
             content_type: self.req.content_type,
@@ -458,28 +484,28 @@ impl<'a> Flow<'a> {
             home: &self.cfg.home,
             is_ssl: self.req.is_ssl,
         };
-        let n = req.max_params() + 4;
-        let mut entries = alloc::vec![wp_oauth1::Entry::EMPTY; 8 * n];
-        let mut bytes = alloc::vec![0u8; 4 * (self.req.url.len() + self.req.body.len() + self.req.authorization.map_or(0, <[u8]>::len)) + 64];
-        match wp_oauth1::parse(&req, &site, true, &mut entries, &mut bytes)? {
-            Some(signed) => f(&signed).map(|()| true),
-            None => Ok(false),
-        }
+        let Some(signed) = wp_oauth1::parse(&req, &site, true, entries, bytes)? else {
+            return Ok(false);
+        };
+        self.oauth = Some(OAuthPending {
+            signed,
+            unknown_method: !known,
+            token_row: None,
+        });
+        Ok(true)
     }
 
     fn oauth_token(&mut self, token: Option<OAuth1Token>) -> Step<'_> {
-        let Some(token) = token else {
-            return self.finish_err(RestError::OAuth1(wp_oauth1::Error::InvalidToken));
-        };
-        let Some(o) = &mut self.oauth else {
+        let (Some(token), Some(o)) = (token, self.oauth.as_mut()) else {
             return self.finish_err(RestError::OAuth1(wp_oauth1::Error::InvalidToken));
         };
         o.token_row = Some(token);
         self.stage = Stage::OAuthConsumer;
-        match &self.oauth {
-            Some(o) => Step::Need(Lookup::OAuth1Consumer(&o.consumer_key)),
-            None => Step::Done(Err(RestError::OAuth1(wp_oauth1::Error::ConsumerNotFound))),
-        }
+        let key = self
+            .oauth
+            .as_ref()
+            .map_or(&[][..], |o| o.signed.consumer_key());
+        Step::Need(Lookup::OAuth1Consumer(key))
     }
 
     fn oauth_consumer(&mut self, consumer: Option<OAuth1Consumer>) -> Step<'_> {
@@ -496,34 +522,24 @@ impl<'a> Flow<'a> {
         if token.consumer_id != consumer.id {
             return self.finish_err(RestError::OAuth1(E::ConsumerMismatch));
         }
+        if o.unknown_method {
+            return self.finish_err(RestError::OAuth1(E::UnknownHttpMethod));
+        }
         let window = self.cfg.oauth1.map_or(900, |o| o.timestamp_window);
         let secrets = oauth1_sig::Secrets {
             consumer_secret: &consumer.secret,
             token_secret: Some(&token.secret),
         };
-        let now = self.now;
-        let mut replay = None;
-        let r = self.with_oauth_request(self.req.method, |signed| {
-            wp_oauth1::verify(&secrets, now, signed, window)?;
-            let (nonce, timestamp) = signed.nonce();
-            let ts = u64::try_from(wp_php::number::int_cast(timestamp)).unwrap_or(0);
-            replay = Some(ReplayKey::from_bytes(
-                signed.consumer_key(),
-                signed.token().unwrap_or_default(),
-                ts,
-                nonce,
-            ));
-            Ok(())
-        });
-        if let Err(e) = r {
+        if let Err(e) = wp_oauth1::verify(&secrets, self.now, &o.signed, window) {
             return self.finish_err(RestError::OAuth1(e));
         }
-        let Some(key) = replay else {
-            return self.finish_err(RestError::OAuth1(E::MissingParameter));
-        };
-        if let Some(o) = &mut self.oauth {
-            o.consumer_secret = consumer.secret.into_vec();
-        }
+        let (nonce, timestamp) = o.signed.nonce();
+        let key = ReplayKey::from_bytes(
+            o.signed.consumer_key(),
+            o.signed.token().unwrap_or_default(),
+            u64::try_from(wp_php::number::int_cast(timestamp)).unwrap_or(0),
+            nonce,
+        );
         self.stage = Stage::OAuthNonce;
         Step::Need(Lookup::RememberNonce {
             key,

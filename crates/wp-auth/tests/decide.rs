@@ -391,10 +391,18 @@ fn oauth1_through_the_plugins_rules() {
         is_ssl: true,
         ..RequestView::default()
     };
-    let mut flow = wp_auth::Flow::new(&f.cfg, NOW, &req);
+    let (e, b) = wp_auth::Flow::buffers_needed(&f.cfg, &req);
+    let (mut entries, mut bytes) = (vec![wp_oauth1::Entry::EMPTY; e], vec![0u8; b]);
+    let mut flow = wp_auth::Flow::with_buffers(&f.cfg, NOW, &req, &mut entries, &mut bytes);
     assert_eq!(
         flow.start(),
         wp_auth::Step::Need(Lookup::OAuth1Token(b"tk"))
+    );
+    // Without buffers an OAuth1 request cannot be read, and says so.
+    let mut bare = wp_auth::Flow::new(&f.cfg, NOW, &req);
+    assert_eq!(
+        bare.start(),
+        wp_auth::Step::Done(Err(RestError::OAuth1(wp_oauth1::Error::Capacity)))
     );
 }
 

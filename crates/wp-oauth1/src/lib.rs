@@ -441,6 +441,30 @@ pub fn collect<'a>(
     read(req, site, entries, bytes)?.0
 }
 
+/// The method as the plugin signs it (`strtoupper($_SERVER['REQUEST_METHOD'])`), if it is one
+/// it signs (`GET`, `HEAD`, `DELETE`, `POST`, `PUT`, `PATCH`); any other is
+/// [`Error::UnknownHttpMethod`] at the signature check.
+#[must_use]
+pub fn signed_method(method: &[u8]) -> Option<&'static [u8]> {
+    let mut upper = [0u8; 8];
+    let n = method.len();
+    if !(1..=7).contains(&n) {
+        return None;
+    }
+    for (d, s) in upper.iter_mut().zip(method) {
+        *d = s.to_ascii_uppercase();
+    }
+    Some(match upper.get(..n).unwrap_or_default() {
+        b"GET" => b"GET",
+        b"HEAD" => b"HEAD",
+        b"DELETE" => b"DELETE",
+        b"POST" => b"POST",
+        b"PUT" => b"PUT",
+        b"PATCH" => b"PATCH",
+        _ => return None,
+    })
+}
+
 /// The merged parameters (`get_parameters()`), and what `check_oauth_signature()` signs (or
 /// its method error).
 #[allow(clippy::type_complexity)]
@@ -476,25 +500,7 @@ fn read<'a>(
     }
 
     // check_oauth_signature(): the method's own superglobal merged with everything.
-    // strtoupper($_SERVER['REQUEST_METHOD']) (while PHP fills $_POST for exactly "POST").
-    let mut upper = [0u8; 8];
-    let method: &'static [u8] = match req.method.len() {
-        n @ 1..=7 => {
-            for (d, s) in upper.iter_mut().zip(req.method) {
-                *d = s.to_ascii_uppercase();
-            }
-            match upper.get(..n).unwrap_or_default() {
-                b"GET" => b"GET",
-                b"HEAD" => b"HEAD",
-                b"DELETE" => b"DELETE",
-                b"POST" => b"POST",
-                b"PUT" => b"PUT",
-                b"PATCH" => b"PATCH",
-                _ => b"",
-            }
-        }
-        _ => b"",
-    };
+    let method = signed_method(req.method).unwrap_or_default();
     let own = match method {
         b"GET" | b"HEAD" | b"DELETE" => get_vars,
         b"POST" | b"PUT" | b"PATCH" => post_vars,
