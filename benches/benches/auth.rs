@@ -16,7 +16,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use oauth1_sig::replay::{MemoryReplayCache, ReplayKey};
 use wp_auth::{
     AppPasswordRow, Config, Keys, MemoryStore, MemoryUser, OAuth1, OAuth1Consumer, OAuth1Token,
-    Outcome, RequestView, WpVersion,
+    Outcome, RequestView, StoredSecret, WpVersion,
 };
 use wp_cookie::session::SessionMeta;
 use wp_cookie::{Options, User, UserStore, Verifier};
@@ -72,11 +72,13 @@ impl UserStore for Borrowed<'_> {
 
 impl app::Accounts for Borrowed<'_> {
     fn by_login(&self, login: &[u8]) -> Option<app::Account<'_>> {
-        login.eq_ignore_ascii_case(b"admin").then_some(app::Account {
-            user_id: 1,
-            available: true,
-            items: &self.items,
-        })
+        login
+            .eq_ignore_ascii_case(b"admin")
+            .then_some(app::Account {
+                user_id: 1,
+                available: true,
+                items: &self.items,
+            })
     }
 
     fn by_email(&self, _: &[u8]) -> Option<app::Account<'_>> {
@@ -132,12 +134,12 @@ fn auth(c: &mut Criterion) {
         id: 1,
         login: b"admin".as_slice().into(),
         email: b"admin@example.com".as_slice().into(),
-        user_pass: USER_PASS.into(),
+        user_pass: StoredSecret::new(USER_PASS).unwrap(),
         app_passwords_available: true,
         session_tokens: meta.clone().into(),
         app_passwords: vec![AppPasswordRow {
-            uuid: "0eb868ca-56c0-43c0-98e9-8a86af985fb2".into(),
-            password: hash.clone().into(),
+            uuid: *b"0eb868ca-56c0-43c0-98e9-8a86af985fb2",
+            password: StoredSecret::new(&hash).unwrap(),
             last_used: Some(NOW as i64),
         }],
     });
@@ -145,7 +147,7 @@ fn auth(c: &mut Criterion) {
         b"ck",
         OAuth1Consumer {
             id: 10,
-            secret: b"consumer-secret".as_slice().into(),
+            secret: StoredSecret::new(b"consumer-secret").unwrap(),
         },
     );
     store.add_oauth1_token(
@@ -153,7 +155,7 @@ fn auth(c: &mut Criterion) {
         OAuth1Token {
             consumer_id: 10,
             user_id: 1,
-            secret: b"token-secret".as_slice().into(),
+            secret: StoredSecret::new(b"token-secret").unwrap(),
         },
     );
     let borrowed = Borrowed {
@@ -180,7 +182,13 @@ fn auth(c: &mut Criterion) {
     )
     .to_vec();
     let name = cfg.cookie_names.logged_in().to_string();
-    let header = [b"wp-settings-1=x; ".as_slice(), name.as_bytes(), b"=", &cookie].concat();
+    let header = [
+        b"wp-settings-1=x; ".as_slice(),
+        name.as_bytes(),
+        b"=",
+        &cookie,
+    ]
+    .concat();
     let nonce = wp_nonce::create(
         &cfg.keys.nonce,
         NOW,
@@ -306,7 +314,7 @@ fn auth(c: &mut Criterion) {
                     b"ck",
                     OAuth1Consumer {
                         id: 10,
-                        secret: b"consumer-secret".as_slice().into(),
+                        secret: StoredSecret::new(b"consumer-secret").unwrap(),
                     },
                 );
                 s.add_oauth1_token(
@@ -314,7 +322,7 @@ fn auth(c: &mut Criterion) {
                     OAuth1Token {
                         consumer_id: 10,
                         user_id: 1,
-                        secret: b"token-secret".as_slice().into(),
+                        secret: StoredSecret::new(b"token-secret").unwrap(),
                     },
                 );
                 s

@@ -14,7 +14,7 @@ use core::task::{Context, Poll, Waker};
 use libfuzzer_sys::fuzz_target;
 use wp_auth::{
     AppPasswordRow, Config, Keys, MemoryStore, MemoryUser, OAuth1, OAuth1Consumer, OAuth1Token,
-    Outcome, RequestView, UserDetermined, WpVersion,
+    Outcome, RequestView, StoredSecret, UserDetermined, WpVersion,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -53,14 +53,13 @@ fn store() -> MemoryStore {
         id: 1,
         login: b"admin".as_slice().into(),
         email: b"admin@example.com".as_slice().into(),
-        user_pass: b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234".as_slice().into(),
+        user_pass: StoredSecret::new(b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234").expect("short"),
         app_passwords_available: true,
         session_tokens: meta.into_bytes().into(),
         app_passwords: vec![AppPasswordRow {
-            uuid: "0eb868ca-56c0-43c0-98e9-8a86af985fb2".into(),
-            password: wp_password::fast_hash(b"abcdEFGHijklMNOPqrstUVWX")
-                .to_vec()
-                .into(),
+            uuid: *b"0eb868ca-56c0-43c0-98e9-8a86af985fb2",
+            password: StoredSecret::new(&wp_password::fast_hash(b"abcdEFGHijklMNOPqrstUVWX"))
+                .expect("short"),
             last_used: None,
         }],
     });
@@ -68,7 +67,7 @@ fn store() -> MemoryStore {
         b"ck",
         OAuth1Consumer {
             id: 10,
-            secret: b"cs".as_slice().into(),
+            secret: StoredSecret::new(b"cs").expect("short"),
         },
     );
     s.add_oauth1_token(
@@ -76,7 +75,7 @@ fn store() -> MemoryStore {
         OAuth1Token {
             consumer_id: 10,
             user_id: 1,
-            secret: b"ts".as_slice().into(),
+            secret: StoredSecret::new(b"ts").expect("short"),
         },
     );
     s

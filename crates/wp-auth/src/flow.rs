@@ -417,7 +417,7 @@ impl<'a> Flow<'a> {
                 .ok()?;
             let u = User {
                 user_id: user.id,
-                user_pass: &user.user_pass,
+                user_pass: user.user_pass.as_bytes(),
             };
             let a = wp_cookie::verify_mac(key, &unexpired, &u).ok()?;
             Some((a.user_id(), *a.verifier()))
@@ -527,8 +527,8 @@ impl<'a> Flow<'a> {
         }
         let window = self.cfg.oauth1.map_or(900, |o| o.timestamp_window);
         let secrets = oauth1_sig::Secrets {
-            consumer_secret: &consumer.secret,
-            token_secret: Some(&token.secret),
+            consumer_secret: consumer.secret.as_bytes(),
+            token_secret: Some(token.secret.as_bytes()),
         };
         if let Err(e) = wp_oauth1::verify(&secrets, self.now, &o.signed, window) {
             return self.finish_err(RestError::OAuth1(e));
@@ -648,22 +648,42 @@ impl<'a> Flow<'a> {
         let Some(user) = self.app_user.take() else {
             return self.app_failed(Some(wp_password::Error::IncorrectPassword));
         };
-        let items: Vec<app::Item<'_>> = rows
-            .iter()
-            .map(|r| app::Item {
-                uuid: &r.uuid,
+        fn item(r: &AppPasswordRow) -> app::Item<'_> {
+            app::Item {
+                uuid: core::str::from_utf8(&r.uuid).unwrap_or_default(),
                 app_id: "",
                 name: "",
-                password: &r.password,
+                password: r.password.as_bytes(),
                 created: 0,
                 last_used: r.last_used,
                 last_ip: None,
-            })
-            .collect();
+            }
+        }
+        // A user's few records on the stack; more on the heap.
+        const INLINE: usize = 8;
+        let mut inline = [app::Item {
+            uuid: "",
+            app_id: "",
+            name: "",
+            password: b"",
+            created: 0,
+            last_used: None,
+            last_ip: None,
+        }; INLINE];
+        let heap: Vec<app::Item<'_>>;
+        let items: &[app::Item<'_>] = if rows.len() <= INLINE {
+            for (slot, r) in inline.iter_mut().zip(rows) {
+                *slot = item(r);
+            }
+            inline.get(..rows.len()).unwrap_or_default()
+        } else {
+            heap = rows.iter().map(item).collect();
+            &heap
+        };
         let account = app::Account {
             user_id: user.id,
             available: user.app_passwords_available,
-            items: &items,
+            items,
         };
         let site = self.app_site();
         let verified = self.basic.as_ref().and_then(|c| {
@@ -672,12 +692,7 @@ impl<'a> Flow<'a> {
         });
         match verified {
             Some(Ok(a)) => {
-                let mut uuid = [0u8; 36];
-                if let Some(row) = rows.get(a.item)
-                    && let Some(src) = row.uuid.as_bytes().get(..36)
-                {
-                    uuid.copy_from_slice(src);
-                }
+                let uuid = rows.get(a.item).map_or([0u8; 36], |r| r.uuid);
                 let record = a.record_usage;
                 let user_id = a.user_id;
                 // Logged in some other way than by cookie: the cookie check leaves it alone.

@@ -21,7 +21,8 @@ pub use memory::{MemoryStore, MemoryUser};
 pub use outcome::{Authenticated, Effects, Error, Method, Outcome, RestError};
 pub use request::RequestView;
 pub use store::{
-    AppPasswordRow, AsyncStore, OAuth1Consumer, OAuth1Token, ReplayKey, Store, UserRow,
+    AppPasswordRow, AsyncStore, MetaError, OAuth1Consumer, OAuth1Token, ReplayKey, Store,
+    StoredSecret, UserRow,
 };
 pub use wp_cookie::site::CookieNames;
 pub use wp_cookie::{Verifier, WpVersion};

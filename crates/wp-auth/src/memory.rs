@@ -12,7 +12,8 @@ use wp_cookie::Verifier;
 use wp_cookie::session::SessionMeta;
 
 use crate::store::{
-    AppPasswordRow, AsyncStore, OAuth1Consumer, OAuth1Token, ReplayKey, Store, UserRow,
+    AppPasswordRow, AsyncStore, OAuth1Consumer, OAuth1Token, ReplayKey, Store, StoredSecret,
+    UserRow,
 };
 
 /// A user of a [`MemoryStore`]. `Debug` prints no hash or session.
@@ -25,7 +26,7 @@ pub struct MemoryUser {
     /// `user_email`.
     pub email: Box<[u8]>,
     /// `user_pass`.
-    pub user_pass: Box<[u8]>,
+    pub user_pass: StoredSecret,
     /// Application passwords are available for this user.
     pub app_passwords_available: bool,
     /// The `session_tokens` meta value as WordPress stores it (PHP-serialised).
@@ -48,7 +49,7 @@ impl MemoryUser {
     fn row(&self) -> UserRow {
         UserRow {
             id: self.id,
-            user_pass: self.user_pass.clone(),
+            user_pass: self.user_pass,
             app_passwords_available: self.app_passwords_available,
         }
     }

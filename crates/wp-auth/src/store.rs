@@ -1,13 +1,48 @@
 //! What the decision looks up: a synchronous [`Store`] and its asynchronous twin
 //! [`AsyncStore`], both answered with owned rows.
 
-use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 use core::future::Future;
 
 pub use oauth1_sig::replay::ReplayKey;
 use wp_cookie::Verifier;
+
+/// A secret or password hash as stored, held inline (no allocation): up to 255 bytes, the
+/// size of WordPress's `user_pass` column. `Debug` prints `[redacted]`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct StoredSecret {
+    len: u8,
+    bytes: [u8; 255],
+}
+
+impl StoredSecret {
+    /// The longest value held.
+    pub const MAX_LEN: usize = 255;
+
+    /// `None` for a value over [`StoredSecret::MAX_LEN`] bytes.
+    #[must_use]
+    pub fn new(value: &[u8]) -> Option<Self> {
+        let mut bytes = [0u8; 255];
+        bytes.get_mut(..value.len())?.copy_from_slice(value);
+        Some(Self {
+            len: u8::try_from(value.len()).ok()?,
+            bytes,
+        })
+    }
+
+    /// The value.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or_default()
+    }
+}
+
+impl fmt::Debug for StoredSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
 
 /// A user row (`{prefix}users`) as the decision needs it. `Debug` prints the hash as
 /// `[redacted]`.
@@ -16,7 +51,7 @@ pub struct UserRow {
     /// `ID`.
     pub id: u64,
     /// `user_pass`: the stored password hash (its fragment keys the user's cookies).
-    pub user_pass: Box<[u8]>,
+    pub user_pass: StoredSecret,
     /// `wp_is_application_passwords_available_for_user()` (true unless a plugin says
     /// otherwise).
     pub app_passwords_available: bool,
@@ -36,10 +71,10 @@ impl fmt::Debug for UserRow {
 /// in stored order. `Debug` prints the hash as `[redacted]`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AppPasswordRow {
-    /// Its v4 UUID.
-    pub uuid: Box<str>,
+    /// Its v4 UUID (lower-case, 36 characters).
+    pub uuid: [u8; 36],
     /// The stored hash (`$generic$…` from 6.8, `$P$…` before).
-    pub password: Box<[u8]>,
+    pub password: StoredSecret,
     /// Last recorded use, if any.
     pub last_used: Option<i64>,
 }
@@ -47,7 +82,7 @@ pub struct AppPasswordRow {
 impl fmt::Debug for AppPasswordRow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppPasswordRow")
-            .field("uuid", &self.uuid)
+            .field("uuid", &self.uuid.escape_ascii())
             .field("password", &"[redacted]")
             .field("last_used", &self.last_used)
             .finish()
@@ -63,7 +98,7 @@ pub struct OAuth1Token {
     /// The user it acts for.
     pub user_id: u64,
     /// The token secret.
-    pub secret: Box<[u8]>,
+    pub secret: StoredSecret,
 }
 
 impl fmt::Debug for OAuth1Token {
@@ -83,7 +118,7 @@ pub struct OAuth1Consumer {
     /// The consumer's post ID.
     pub id: u64,
     /// The consumer secret.
-    pub secret: Box<[u8]>,
+    pub secret: StoredSecret,
 }
 
 impl fmt::Debug for OAuth1Consumer {
@@ -218,7 +253,8 @@ pub trait AsyncStore: Sync {
 pub enum MetaError {
     /// Not valid `serialize()` output (or deeper than PHP reads).
     Unserialize,
-    /// An application password record without a string `uuid` and `password`.
+    /// An application password record without a 36-character `uuid` and a `password` of at
+    /// most [`StoredSecret::MAX_LEN`] bytes.
     Record,
 }
 
@@ -226,7 +262,7 @@ impl fmt::Display for MetaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Unserialize => "the meta value is not valid php serialize() output",
-            Self::Record => "an application password record lacks its uuid or password",
+            Self::Record => "an application password record lacks a usable uuid or password",
         })
     }
 }
@@ -260,14 +296,15 @@ impl AppPasswordRow {
             else {
                 return Err(MetaError::Record);
             };
-            let uuid = core::str::from_utf8(uuid).map_err(|_| MetaError::Record)?;
+            let uuid: [u8; 36] = uuid.try_into().map_err(|_| MetaError::Record)?;
+            let password = StoredSecret::new(password).ok_or(MetaError::Record)?;
             let last_used = match item.get(b"last_used") {
                 Some(Value::Int(t)) => Some(t),
                 _ => None,
             };
             rows.push(Self {
-                uuid: uuid.into(),
-                password: password.into(),
+                uuid,
+                password,
                 last_used,
             });
         }

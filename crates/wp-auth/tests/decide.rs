@@ -17,8 +17,8 @@ use core::task::{Context, Poll, Waker};
 
 use wp_auth::{
     AppPasswordRow, Config, Error, Keys, Lookup, MemoryStore, MemoryUser, Method, OAuth1,
-    OAuth1Consumer, OAuth1Token, Outcome, ReplayKey, RequestView, RestError, Store, UserRow,
-    Verifier, WpVersion,
+    OAuth1Consumer, OAuth1Token, Outcome, ReplayKey, RequestView, RestError, Store, StoredSecret,
+    UserRow, Verifier, WpVersion,
 };
 use wp_cookie::session::SessionTokens;
 use wp_testkit::oracle::Rng;
@@ -93,12 +93,12 @@ fn fixture() -> Fixture {
         id: 1,
         login: b"admin".as_slice().into(),
         email: b"admin@example.com".as_slice().into(),
-        user_pass: user_pass.into(),
+        user_pass: StoredSecret::new(&user_pass).unwrap(),
         app_passwords_available: true,
         session_tokens: sessions.to_php().serialize().into(),
         app_passwords: vec![AppPasswordRow {
-            uuid: "0eb868ca-56c0-43c0-98e9-8a86af985fb2".into(),
-            password: hash.into(),
+            uuid: *b"0eb868ca-56c0-43c0-98e9-8a86af985fb2",
+            password: StoredSecret::new(&hash).unwrap(),
             last_used: None,
         }],
     });
@@ -106,7 +106,7 @@ fn fixture() -> Fixture {
         b"ck",
         OAuth1Consumer {
             id: 10,
-            secret: b"consumer-secret".as_slice().into(),
+            secret: StoredSecret::new(b"consumer-secret").unwrap(),
         },
     );
     store.add_oauth1_token(
@@ -114,7 +114,7 @@ fn fixture() -> Fixture {
         OAuth1Token {
             consumer_id: 10,
             user_id: 1,
-            secret: b"token-secret".as_slice().into(),
+            secret: StoredSecret::new(b"token-secret").unwrap(),
         },
     );
     Fixture {

@@ -19,8 +19,8 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use wp_auth::config::WpConfig;
 use wp_auth::{
-    AppPasswordRow, Config, Error, MemoryStore, MemoryUser, Outcome, RequestView, UserDetermined,
-    WpVersion,
+    AppPasswordRow, Config, Error, MemoryStore, MemoryUser, Outcome, RequestView, StoredSecret,
+    UserDetermined, WpVersion,
 };
 use wp_testkit::oracle::Rng;
 use wp_testkit::site::{Response, WordPressSite, wordpress_site};
@@ -85,7 +85,7 @@ fn store_of(minted: &Minted) -> MemoryStore {
             id: u["id"].as_u64().expect("id"),
             login: s(&u["login"]).into_bytes().into(),
             email: s(&u["email"]).into_bytes().into(),
-            user_pass: s(&u["user_pass"]).into_bytes().into(),
+            user_pass: StoredSecret::new(s(&u["user_pass"]).as_bytes()).expect("a hash"),
             app_passwords_available: true,
             session_tokens: hex_decode(&s(&u["session_tokens"])).into(),
             app_passwords: AppPasswordRow::from_meta(&hex_decode(&s(&u["application_passwords"])))
