@@ -96,6 +96,27 @@ enum Stage {
     Done,
 }
 
+/// The name being looked up, without copying it where it can be borrowed.
+#[derive(Debug)]
+enum LoginKey<'a> {
+    /// From the request (a cookie's login, sanitising changed nothing).
+    Request(&'a [u8]),
+    /// A range of the Basic credentials' login.
+    Basic(core::ops::Range<usize>),
+    /// Rewritten by sanitising, or from a decoded cookie.
+    Owned(Vec<u8>),
+}
+
+/// The bytes of `raw` that `trim()` keeps, as a range.
+fn trim_range(raw: &[u8]) -> core::ops::Range<usize> {
+    let t = wp_php::trim(raw);
+    let start = raw
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b))
+        .unwrap_or(0);
+    start..start + t.len()
+}
+
 /// An OAuth1 request read once, kept across its lookups.
 #[derive(Debug)]
 struct OAuthPending<'a> {
@@ -126,8 +147,10 @@ pub struct Flow<'a> {
     stage: Stage,
     /// The cookie being validated (decoded).
     cookie: Cow<'a, [u8]>,
-    /// Its login as `get_user_by('login')` looks it up.
-    login: Cow<'a, [u8]>,
+    /// The name being looked up (`get_user_by('login')` / `('email')`).
+    login: LoginKey<'a>,
+    /// The logged_in cookie was looked for (and, when present, is in `cookie`).
+    logged_in_seen: Option<bool>,
     /// The user whose cookie MAC matched, waiting for the session.
     authentic: Option<(u64, Verifier)>,
     /// A cookie validated (`$wp_rest_auth_cookie === true`).
@@ -295,7 +318,8 @@ impl<'a> Flow<'a> {
             req,
             stage: Stage::Start,
             cookie: Cow::Borrowed(&[]),
-            login: Cow::Borrowed(&[]),
+            login: LoginKey::Request(&[]),
+            logged_in_seen: None,
             authentic: None,
             cookie_valid: false,
             cookie_failed: false,
@@ -379,34 +403,56 @@ impl<'a> Flow<'a> {
         }
     }
 
+    /// The name being looked up.
+    fn login_key(&self) -> &[u8] {
+        match &self.login {
+            LoginKey::Request(l) => l,
+            LoginKey::Basic(r) => self
+                .basic
+                .as_ref()
+                .and_then(|c| c.login().get(r.clone()))
+                .unwrap_or_default(),
+            LoginKey::Owned(l) => l,
+        }
+    }
+
     fn try_cookie(&mut self, slot: Slot) -> Step<'_> {
         let (_, scheme) = self.cookie_key(slot);
         let value = self.cookie_value(scheme).filter(|v| !php_empty(v));
+        if slot == Slot::LoggedIn {
+            self.logged_in_seen = Some(value.is_some());
+        }
         let Some(value) = value else {
             // The admin cookie's filter reports a missing cookie as malformed; the logged_in
             // one skips it.
             return self.next_slot(slot);
         };
         self.cookie = value;
-        let parsed =
-            wp_cookie::parse(&self.cookie).and_then(|p| p.check_expiry(self.now, &self.options()));
-        let login = match parsed {
-            Ok(unexpired) => lookup_login(unexpired.login()).map(|l| match l {
-                Cow::Borrowed(b) => b.to_vec(),
-                Cow::Owned(o) => o,
-            }),
-            Err(_) => {
-                self.cookie_failed = true;
-                return self.next_slot(slot);
+        let opts = self.options();
+        let login = match &self.cookie {
+            Cow::Borrowed(c) => {
+                match wp_cookie::parse(c).and_then(|p| p.check_expiry(self.now, &opts)) {
+                    Ok(u) => lookup_login(u.login()).map(|l| match l {
+                        Cow::Borrowed(b) => LoginKey::Request(b),
+                        Cow::Owned(o) => LoginKey::Owned(o),
+                    }),
+                    Err(_) => None,
+                }
+            }
+            Cow::Owned(c) => {
+                match wp_cookie::parse(c).and_then(|p| p.check_expiry(self.now, &opts)) {
+                    Ok(u) => lookup_login(u.login()).map(|l| LoginKey::Owned(l.into_owned())),
+                    Err(_) => None,
+                }
             }
         };
         let Some(login) = login else {
             self.cookie_failed = true;
             return self.next_slot(slot);
         };
-        self.login = Cow::Owned(login);
+        self.login = login;
         self.stage = Stage::CookieUser(slot);
-        Step::Need(Lookup::UserByLogin(&self.login))
+        Step::Need(Lookup::UserByLogin(self.login_key()))
     }
 
     fn cookie_user(&mut self, slot: Slot, user: Option<UserRow>) -> Step<'_> {
@@ -596,14 +642,14 @@ impl<'a> Flow<'a> {
             return self.app_failed(None);
         }
         let login = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
-        match lookup_login(login) {
-            Some(l) => {
-                self.login = Cow::Owned(l.into_owned());
-                self.stage = Stage::AppByLogin;
-                Step::Need(Lookup::UserByLogin(&self.login))
-            }
-            None => self.app_by_login(None),
-        }
+        let key = match lookup_login(login) {
+            Some(Cow::Borrowed(_)) => LoginKey::Basic(trim_range(login)),
+            Some(Cow::Owned(o)) => LoginKey::Owned(o),
+            None => return self.app_by_login(None),
+        };
+        self.login = key;
+        self.stage = Stage::AppByLogin;
+        Step::Need(Lookup::UserByLogin(self.login_key()))
     }
 
     fn app_by_login(&mut self, user: Option<UserRow>) -> Step<'_> {
@@ -611,13 +657,10 @@ impl<'a> Flow<'a> {
             return self.app_user_found(user);
         }
         let login = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
-        if app::is_email(login) {
-            let email = wp_php::trim(login);
-            if !php_empty(email) {
-                self.login = Cow::Owned(email.to_vec());
-                self.stage = Stage::AppByEmail;
-                return Step::Need(Lookup::UserByEmail(&self.login));
-            }
+        if app::is_email(login) && !php_empty(wp_php::trim(login)) {
+            self.login = LoginKey::Basic(trim_range(login));
+            self.stage = Stage::AppByEmail;
+            return Step::Need(Lookup::UserByEmail(self.login_key()));
         }
         self.app_user_found(None)
     }
@@ -660,7 +703,7 @@ impl<'a> Flow<'a> {
             }
         }
         // A user's few records on the stack; more on the heap.
-        const INLINE: usize = 8;
+        const INLINE: usize = 4;
         let mut inline = [app::Item {
             uuid: "",
             app_id: "",
@@ -726,8 +769,13 @@ impl<'a> Flow<'a> {
             Ok(n) => n,
             Err(e) => return self.finish_err(RestError::UnreadableInput(e)),
         };
-        // `wp_get_session_token()`: the logged_in cookie's third field, merely parsed.
-        let logged_in = self.cookie_value(Scheme::LoggedIn);
+        // `wp_get_session_token()`: the logged_in cookie's third field, merely parsed (the
+        // cookie already read when its slot was tried).
+        let logged_in = match self.logged_in_seen {
+            Some(true) => Some(core::mem::take(&mut self.cookie)),
+            Some(false) => None,
+            None => self.cookie_value(Scheme::LoggedIn),
+        };
         let token = logged_in
             .as_deref()
             .filter(|v| !php_empty(v))

@@ -70,12 +70,18 @@ impl<'a> RequestView<'a> {
 }
 
 /// `PHP_AUTH_USER` and `PHP_AUTH_PW` as WordPress finds them: set by PHP's SAPI from a
-/// `Basic` header, else by WordPress's own fallback. Owned (decoded into a small buffer).
+/// `Basic` header, else by WordPress's own fallback. Owned: decoded into a small inline buffer
+/// (the heap only for long credentials).
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct BasicCredentials {
-    buf: Vec<u8>,
+    inline: [u8; INLINE_CREDENTIALS],
+    heap: Vec<u8>,
+    len: usize,
     colon: usize,
 }
+
+/// Credentials up to this many decoded bytes stay off the heap.
+const INLINE_CREDENTIALS: usize = 160;
 
 impl fmt::Debug for BasicCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -87,12 +93,55 @@ impl fmt::Debug for BasicCredentials {
 }
 
 impl BasicCredentials {
+    /// `user:password` as bytes, with the colon at `colon`.
+    fn new(decoded: impl Iterator<Item = u8>, capacity: usize) -> Self {
+        let mut c = Self {
+            inline: [0; INLINE_CREDENTIALS],
+            heap: Vec::new(),
+            len: 0,
+            colon: 0,
+        };
+        if capacity > INLINE_CREDENTIALS {
+            c.heap.reserve(capacity);
+        }
+        for b in decoded {
+            c.push(b);
+        }
+        c
+    }
+
+    fn push(&mut self, b: u8) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
+                return;
+            }
+            self.heap.extend_from_slice(&self.inline);
+        }
+        self.heap.push(b);
+        self.len += 1;
+    }
+
+    fn bytes(&self) -> &[u8] {
+        if self.heap.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.heap
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.len = self.len.min(len);
+        self.heap.truncate(len);
+    }
+
     pub(crate) fn login(&self) -> &[u8] {
-        self.buf.get(..self.colon).unwrap_or_default()
+        self.bytes().get(..self.colon).unwrap_or_default()
     }
 
     pub(crate) fn password(&self) -> &[u8] {
-        self.buf.get(self.colon + 1..).unwrap_or_default()
+        self.bytes().get(self.colon + 1..).unwrap_or_default()
     }
 }
 
@@ -110,17 +159,20 @@ const fn b64_val(b: u8) -> Option<u8> {
 
 /// PHP's non-strict `base64_decode()`: every byte outside the alphabet (`=` included) is
 /// skipped, the rest decoded as one stream, leftover bits dropped.
-fn php_base64_decode(input: &[u8], out: &mut Vec<u8>) {
+fn php_base64_decode(input: &[u8]) -> impl Iterator<Item = u8> + '_ {
     let mut acc = 0u32;
     let mut bits = 0u32;
-    for v in input.iter().filter_map(|&b| b64_val(b)) {
+    input.iter().filter_map(move |&b| {
+        let v = b64_val(b)?;
         acc = (acc << 6) | u32::from(v);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            out.push(((acc >> bits) & 0xff) as u8);
+            Some(((acc >> bits) & 0xff) as u8)
+        } else {
+            None
         }
-    }
+    })
 }
 
 /// What PHP's SAPI makes of an `Authorization` value (`php_handle_auth_data()`): a value
@@ -133,19 +185,20 @@ fn sapi_basic(header: &[u8]) -> Option<BasicCredentials> {
         .get(..6)
         .filter(|p| p.eq_ignore_ascii_case(b"basic "))
         .and_then(|_| header.get(6..))?;
-    let mut buf = Vec::with_capacity(token.len() / 4 * 3 + 3);
-    php_base64_decode(token, &mut buf);
-    let colon = buf.iter().position(|&b| b == b':' || b == 0)?;
-    if buf.get(colon) != Some(&b':') {
+    let mut c = BasicCredentials::new(php_base64_decode(token), token.len() / 4 * 3 + 3);
+    let bytes = c.bytes();
+    let colon = bytes.iter().position(|&b| b == b':' || b == 0)?;
+    if bytes.get(colon) != Some(&b':') {
         return None;
     }
-    let end = buf
+    let end = bytes
         .iter()
         .skip(colon + 1)
         .position(|&b| b == 0)
-        .map_or(buf.len(), |i| colon + 1 + i);
-    buf.truncate(end);
-    Some(BasicCredentials { buf, colon })
+        .map_or(bytes.len(), |i| colon + 1 + i);
+    c.truncate(end);
+    c.colon = colon;
+    Some(c)
 }
 
 /// `$_SERVER['PHP_AUTH_USER']` and `$_SERVER['PHP_AUTH_PW']` when both are set: PHP's SAPI
@@ -159,6 +212,13 @@ pub(crate) fn basic_credentials(
     if let Some(c) = sapi_basic(header) {
         return Some(c);
     }
+    // WordPress's pattern needs the same `Basic ` (any case) the SAPI looks for.
+    if !header
+        .get(..6)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"basic "))
+    {
+        return None;
+    }
     let mut buf = vec![0u8; header.len() / 4 * 3 + 3];
     let server = wp_password::app::Server {
         http_authorization: Some(header),
@@ -166,14 +226,10 @@ pub(crate) fn basic_credentials(
     };
     let populated = wp_password::app::populate(&server, version, &mut buf).ok()?;
     let (user, pw) = populated.credentials()?;
-    let mut owned = Vec::with_capacity(user.len() + 1 + pw.len());
-    owned.extend_from_slice(user);
-    owned.push(b':');
-    owned.extend_from_slice(pw);
-    Some(BasicCredentials {
-        buf: owned,
-        colon: user.len(),
-    })
+    let joined = user.iter().chain(b":").chain(pw).copied();
+    let mut c = BasicCredentials::new(joined, user.len() + 1 + pw.len());
+    c.colon = user.len();
+    Some(c)
 }
 
 /// The longest nonce value kept: WordPress's nonces are 10 characters, so any longer value
