@@ -610,7 +610,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     )
     .map_err(|e| e.to_string())?;
     println!(
-        "\n(median of criterion samples; floor = the raw hash compressions the op cannot avoid, same run)\nwrote {}",
+        "\n(median of criterion samples; floor = the raw hash compressions the op cannot avoid; for auth/* the crates' own ops in sequence; same run)\nwrote {}",
         path.display()
     );
     Ok(())
