@@ -268,7 +268,11 @@ fn may_be_oauth1(req: &RequestView<'_>) -> bool {
     let header = req
         .authorization
         .is_some_and(|h| wp_php::trim(h).starts_with(b"OAuth "));
-    let names = |raw: &[u8]| raw.contains(&b'%') || raw.windows(6).any(|w| w == b"oauth_");
+    // `oauth_` in any spelling PHP decodes to it holds an `_` or a `%`.
+    let names = |raw: &[u8]| {
+        raw.iter().any(|&b| b == b'%' || b == b'_')
+            && (raw.contains(&b'%') || raw.windows(6).any(|w| w == b"oauth_"))
+    };
     header || names(req.query()) || (req.method == b"POST" && names(req.body))
 }
 

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use wp_hash::WpVersion;
+use base64::Engine as _;
 use wp_php::{ArrayKey, Entry, Input};
 
 /// A request as WordPress sees it: borrowed, framework-free. `Debug` prints which credentials
@@ -93,47 +94,32 @@ impl fmt::Debug for BasicCredentials {
 }
 
 impl BasicCredentials {
-    /// `user:password` as bytes, with the colon at `colon`.
-    fn new(decoded: impl Iterator<Item = u8>, capacity: usize) -> Self {
-        let mut c = Self {
+    fn empty() -> Self {
+        Self {
             inline: [0; INLINE_CREDENTIALS],
             heap: Vec::new(),
             len: 0,
             colon: 0,
-        };
-        if capacity > INLINE_CREDENTIALS {
-            c.heap.reserve(capacity);
         }
-        for b in decoded {
-            c.push(b);
-        }
-        c
     }
 
-    fn push(&mut self, b: u8) {
-        if self.heap.is_empty() {
-            if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = b;
-                self.len += 1;
-                return;
-            }
-            self.heap.extend_from_slice(&self.inline);
+    /// Room for `capacity` bytes: the inline buffer when it fits, else the heap.
+    fn buffer(&mut self, capacity: usize) -> &mut [u8] {
+        if capacity <= INLINE_CREDENTIALS {
+            &mut self.inline
+        } else {
+            self.heap.resize(capacity, 0);
+            &mut self.heap
         }
-        self.heap.push(b);
-        self.len += 1;
     }
 
     fn bytes(&self) -> &[u8] {
-        if self.heap.is_empty() {
-            self.inline.get(..self.len).unwrap_or_default()
+        let all: &[u8] = if self.heap.is_empty() {
+            &self.inline
         } else {
             &self.heap
-        }
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.len = self.len.min(len);
-        self.heap.truncate(len);
+        };
+        all.get(..self.len).unwrap_or_default()
     }
 
     pub(crate) fn login(&self) -> &[u8] {
@@ -145,34 +131,50 @@ impl BasicCredentials {
     }
 }
 
-/// The standard base64 alphabet's value of a byte.
-const fn b64_val(b: u8) -> Option<u8> {
-    Some(match b {
-        b'A'..=b'Z' => b - b'A',
-        b'a'..=b'z' => b - b'a' + 26,
-        b'0'..=b'9' => b - b'0' + 52,
-        b'+' => 62,
-        b'/' => 63,
-        _ => return None,
-    })
-}
+/// Standard base64, padding optional: what PHP's lenient decoder makes of a canonical token.
+const STRICT: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
 
-/// PHP's non-strict `base64_decode()`: every byte outside the alphabet (`=` included) is
-/// skipped, the rest decoded as one stream, leftover bits dropped.
-fn php_base64_decode(input: &[u8]) -> impl Iterator<Item = u8> + '_ {
+/// The standard base64 alphabet's value of each byte, `0xff` outside it (built at compile
+/// time, where an out-of-range index could only fail the build).
+#[allow(clippy::indexing_slicing)]
+const B64: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 64 {
+        let c = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"[i];
+        t[c as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// PHP's non-strict `base64_decode()` into `out` (at least 3/4 of the input long): every byte
+/// outside the alphabet (`=` included) is skipped, the rest decoded as one stream, leftover
+/// bits dropped. Returns the decoded length.
+fn php_base64_decode(input: &[u8], out: &mut [u8]) -> usize {
     let mut acc = 0u32;
     let mut bits = 0u32;
-    input.iter().filter_map(move |&b| {
-        let v = b64_val(b)?;
+    let mut n = 0;
+    for &b in input {
+        let v = B64.get(usize::from(b)).copied().unwrap_or(0xff);
+        if v == 0xff {
+            continue;
+        }
         acc = (acc << 6) | u32::from(v);
         bits += 6;
         if bits >= 8 {
             bits -= 8;
-            Some(((acc >> bits) & 0xff) as u8)
-        } else {
-            None
+            if let Some(slot) = out.get_mut(n) {
+                *slot = (acc >> bits) as u8;
+                n += 1;
+            }
         }
-    })
+    }
+    n
 }
 
 /// What PHP's SAPI makes of an `Authorization` value (`php_handle_auth_data()`): a value
@@ -185,18 +187,23 @@ fn sapi_basic(header: &[u8]) -> Option<BasicCredentials> {
         .get(..6)
         .filter(|p| p.eq_ignore_ascii_case(b"basic "))
         .and_then(|_| header.get(6..))?;
-    let mut c = BasicCredentials::new(php_base64_decode(token), token.len() / 4 * 3 + 3);
+    let mut c = BasicCredentials::empty();
+    let out = c.buffer(token.len() / 4 * 3 + 3);
+    // The common, canonical token decodes the same strictly; anything else byte by byte.
+    c.len = match STRICT.decode_slice(token, out) {
+        Ok(n) => n,
+        Err(_) => php_base64_decode(token, out),
+    };
     let bytes = c.bytes();
     let colon = bytes.iter().position(|&b| b == b':' || b == 0)?;
     if bytes.get(colon) != Some(&b':') {
         return None;
     }
-    let end = bytes
+    c.len = bytes
         .iter()
         .skip(colon + 1)
         .position(|&b| b == 0)
         .map_or(bytes.len(), |i| colon + 1 + i);
-    c.truncate(end);
     c.colon = colon;
     Some(c)
 }
@@ -226,8 +233,13 @@ pub(crate) fn basic_credentials(
     };
     let populated = wp_password::app::populate(&server, version, &mut buf).ok()?;
     let (user, pw) = populated.credentials()?;
-    let joined = user.iter().chain(b":").chain(pw).copied();
-    let mut c = BasicCredentials::new(joined, user.len() + 1 + pw.len());
+    let mut c = BasicCredentials::empty();
+    let len = user.len() + 1 + pw.len();
+    let out = c.buffer(len);
+    for (slot, &b) in out.iter_mut().zip(user.iter().chain(b":").chain(pw)) {
+        *slot = b;
+    }
+    c.len = len;
     c.colon = user.len();
     Some(c)
 }
