@@ -2,7 +2,7 @@
 //! application password, an OAuth1 grant): no panic, the synchronous and asynchronous drivers
 //! decide the same, and only that user can ever be authenticated.
 //!
-//! Input: a flags byte (TLS, early-user site, WordPress 6.1), then the method, URL, `Cookie`,
+//! Input: a flags byte (TLS, early-user site, WordPress 6.1, the Basic-Auth plugin), then the method, URL, `Cookie`,
 //! `Authorization`, `X-WP-Nonce`, `Content-Type` and body separated by NUL bytes (an empty
 //! field is an absent header).
 #![no_main]
@@ -121,6 +121,7 @@ fuzz_target!(|data: &[u8]| {
     if flags & 4 != 0 {
         cfg.version = WpVersion::Wp61;
     }
+    cfg.basic_account_passwords = flags & 8 != 0;
     let store = store();
     let sync = wp_auth::authenticate(&cfg, NOW, &req, &store);
     let asynchronous = block_on(wp_auth::authenticate_async(&cfg, NOW, &req, &store));

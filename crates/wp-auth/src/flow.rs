@@ -8,7 +8,7 @@ use wp_cookie::{CookieKey, Options, Scheme, User, Verifier};
 use wp_nonce::rest::{CookieAuth, cookie_check};
 use wp_password::app;
 
-use crate::outcome::{Authenticated, Effects, Method, Outcome, RestError};
+use crate::outcome::{Authenticated, BasicAuthError, Effects, Method, Outcome, RestError};
 use crate::request::{BasicCredentials, RequestView, basic_credentials, rest_nonce};
 use crate::store::{AppPasswordRow, OAuth1Consumer, OAuth1Token, ReplayKey, UserRow};
 use crate::{Config, UserDetermined};
@@ -93,7 +93,18 @@ enum Stage {
     AppByLogin,
     AppByEmail,
     AppPasswords,
+    AcctByLogin,
+    AcctByEmail,
     Done,
+}
+
+/// What the Basic-Auth plugin's `wp_authenticate()` call found.
+#[derive(Clone, Copy, Debug)]
+struct Account {
+    error: BasicAuthError,
+    /// The user the name found (by login or e-mail), and whether application passwords are
+    /// available to them.
+    user: Option<bool>,
 }
 
 /// The name being looked up, without copying it where it can be borrowed.
@@ -160,6 +171,8 @@ pub struct Flow<'a> {
     basic: Option<BasicCredentials>,
     app_user: Option<UserRow>,
     oauth: Option<OAuthPending<'a>>,
+    /// The Basic-Auth plugin's failure, once `wp_authenticate()` has run.
+    account: Option<Account>,
     /// Working memory for reading an OAuth1 request ([`Flow::buffers_needed`]).
     buffers: Option<(&'a mut [wp_oauth1::Entry<'a>], &'a mut [u8])>,
 }
@@ -330,6 +343,7 @@ impl<'a> Flow<'a> {
             basic: None,
             app_user: None,
             oauth: None,
+            account: None,
             buffers: Some((entries, bytes)),
         }
     }
@@ -361,6 +375,10 @@ impl<'a> Flow<'a> {
             (Stage::AppByEmail, _) => self.app_user_found(None),
             (Stage::AppPasswords, Answer::AppPasswords(rows)) => self.app_passwords(&rows),
             (Stage::AppPasswords, _) => self.app_passwords(&[]),
+            (Stage::AcctByLogin, Answer::User(u)) => self.acct_by_login(u),
+            (Stage::AcctByLogin, _) => self.acct_by_login(None),
+            (Stage::AcctByEmail, Answer::User(u)) => self.acct_by_email(u),
+            (Stage::AcctByEmail, _) => self.acct_by_email(None),
             (Stage::Start | Stage::Done, _) => self.finish_err(RestError::NotLoggedIn),
         }
     }
@@ -494,8 +512,19 @@ impl<'a> Flow<'a> {
         self.nonce_check(user_id, Method::Cookie)
     }
 
-    /// No cookie validated: the OAuth1 plugin (when configured), then application passwords.
+    /// No cookie validated: the Basic-Auth plugin (when enabled) on `WP::init()`'s
+    /// determination, then the OAuth1 plugin (when configured), then application passwords.
     fn after_cookies(&mut self) -> Step<'_> {
+        if self.cfg.basic_account_passwords && self.account.is_none() {
+            self.basic = basic_credentials(self.req.authorization, self.cfg.version);
+            if self.basic.is_some() {
+                return self.acct_start();
+            }
+        }
+        self.after_account()
+    }
+
+    fn after_account(&mut self) -> Step<'_> {
         if self.cfg.oauth1.is_some() && may_be_oauth1(self.req) {
             match self.oauth_start() {
                 Ok(true) => {
@@ -508,10 +537,154 @@ impl<'a> Flow<'a> {
                     return Step::Need(Lookup::OAuth1Token(token));
                 }
                 Ok(false) => {}
-                Err(e) => return self.finish_err(RestError::OAuth1(e)),
+                Err(e) => return self.oauth_failed(e),
             }
         }
+        // With the Basic-Auth plugin's failure on a stock site, its filter (priority 10) reports
+        // what `WP::init()` found; application passwords are still looked at, because answering
+        // determines the user again (for the no-cache headers).
         self.app_start()
+    }
+
+    /// The OAuth1 plugin refused the request; the Basic-Auth plugin's filter, registered
+    /// before it at the same priority, reports its own failure first.
+    fn oauth_failed(&mut self, e: wp_oauth1::Error) -> Step<'_> {
+        match self.account {
+            Some(a) => self.finish_err(RestError::BasicAuth {
+                error: a.error,
+                no_cache: false,
+            }),
+            None => self.finish_err(RestError::OAuth1(e)),
+        }
+    }
+
+    /// `wp_authenticate()` on the Basic credentials, as `WP::init()` runs it (not an API
+    /// request: application passwords do not take part): the name as `sanitize_user()` leaves
+    /// it, the password trimmed; both must be non-empty; the user by login, then by e-mail.
+    fn acct_start(&mut self) -> Step<'_> {
+        let Some(c) = &self.basic else {
+            return self.after_account();
+        };
+        let login = c.login();
+        let password = wp_php::trim(c.password_if_set().unwrap_or_default());
+        let name = lookup_login(login);
+        let empty = match (&name, php_empty(password)) {
+            (None, _) => Some(BasicAuthError::EmptyUsername),
+            (Some(_), true) => Some(BasicAuthError::EmptyPassword),
+            _ => None,
+        };
+        if let (Some(BasicAuthError::EmptyPassword), Some(n), UserDetermined::Early) =
+            (empty, &name, self.cfg.user_determined)
+        {
+            // No password to check, but on an early-user site the application-password filter
+            // of the API request looks the name up: find whether it names a user.
+            self.login = match n {
+                Cow::Borrowed(_) => LoginKey::Basic(trim_range(login)),
+                Cow::Owned(o) => LoginKey::Owned(o.clone()),
+            };
+            self.account = Some(Account {
+                error: BasicAuthError::EmptyPassword,
+                user: None,
+            });
+            self.stage = Stage::AcctByLogin;
+            return Step::Need(Lookup::UserByLogin(self.login_key()));
+        }
+        if let Some(error) = empty {
+            self.account = Some(Account { error, user: None });
+            return self.after_account();
+        }
+        self.login = match name {
+            Some(Cow::Borrowed(_)) => LoginKey::Basic(trim_range(login)),
+            Some(Cow::Owned(o)) => LoginKey::Owned(o),
+            None => LoginKey::Owned(Vec::new()),
+        };
+        self.stage = Stage::AcctByLogin;
+        Step::Need(Lookup::UserByLogin(self.login_key()))
+    }
+
+    /// The account password against a user the name found (`wp_check_password()`).
+    fn acct_check(&self, user: &UserRow) -> Result<u64, BasicAuthError> {
+        let password = self.basic.as_ref().map_or(&[][..], |c| {
+            wp_php::trim(c.password_if_set().unwrap_or_default())
+        });
+        wp_password::verify(password, user.user_pass.as_bytes(), self.cfg.version)
+            .map(|()| user.id)
+            .map_err(|_| BasicAuthError::Password(wp_password::Error::IncorrectPassword))
+    }
+
+    /// The Basic-Auth plugin's success: its filter reports `true` at priority 10, no other
+    /// check runs.
+    fn acct_success(&mut self, user_id: u64) -> Step<'_> {
+        self.finish(Ok(Outcome::Authenticated(Authenticated {
+            user_id,
+            method: Method::AccountPassword,
+            effects: Effects {
+                x_wp_nonce: None,
+                no_cache: true,
+            },
+            record_app_password_use: false,
+        })))
+    }
+
+    fn acct_by_login(&mut self, user: Option<UserRow>) -> Step<'_> {
+        let lookup_only = self.account.is_some();
+        let mut found = None;
+        let mut error = self.account.map_or(
+            BasicAuthError::Password(wp_password::Error::InvalidUsername),
+            |a| a.error,
+        );
+        if let Some(u) = &user {
+            found = Some(u.app_passwords_available);
+            if !lookup_only {
+                match self.acct_check(u) {
+                    Ok(id) => return self.acct_success(id),
+                    Err(e) => error = e,
+                }
+            }
+        }
+        if lookup_only && found.is_some() {
+            self.account = Some(Account { error, user: found });
+            return self.after_account();
+        }
+        self.account = Some(Account { error, user: found });
+        // wp_authenticate_email_password(): only for a name that looks like an e-mail address.
+        if app::is_email(self.login_key()) {
+            self.stage = Stage::AcctByEmail;
+            return Step::Need(Lookup::UserByEmail(self.login_key()));
+        }
+        self.after_account()
+    }
+
+    fn acct_by_email(&mut self, user: Option<UserRow>) -> Step<'_> {
+        if let Some(a) = self
+            .account
+            .filter(|a| a.error == BasicAuthError::EmptyPassword)
+        {
+            // A lookup for the application-password filter only.
+            self.account = Some(Account {
+                user: user.map(|u| u.app_passwords_available).or(a.user),
+                ..a
+            });
+            return self.after_account();
+        }
+        let Some(u) = user else {
+            let user = self.account.and_then(|a| a.user);
+            self.account = Some(Account {
+                error: BasicAuthError::Password(wp_password::Error::InvalidEmail),
+                user,
+            });
+            return self.after_account();
+        };
+        match self.acct_check(&u) {
+            Ok(id) => self.acct_success(id),
+            Err(error) => {
+                self.account = Some(Account {
+                    error,
+                    user: Some(u.app_passwords_available),
+                });
+                self.after_account()
+            }
+        }
     }
 
     /// Reads the request as the plugin does (once): `Ok(true)` when it is an OAuth1 request,
@@ -635,12 +808,14 @@ impl<'a> Flow<'a> {
     }
 
     fn app_start(&mut self) -> Step<'_> {
-        self.basic = basic_credentials(self.req.authorization, self.cfg.version);
+        if self.basic.is_none() {
+            self.basic = basic_credentials(self.req.authorization, self.cfg.version);
+        }
         let site = self.app_site();
         let pending = self
             .basic
             .as_ref()
-            .and_then(|c| app::start(&site, Some((c.login(), c.password()))))
+            .and_then(|c| app::start(&site, Some((c.login(), c.password_if_set()?))))
             .is_some();
         if !pending {
             return self.app_failed(None);
@@ -734,10 +909,21 @@ impl<'a> Flow<'a> {
         };
         let site = self.app_site();
         let verified = self.basic.as_ref().and_then(|c| {
-            let pending = app::start(&site, Some((c.login(), c.password())))?;
+            let pending = app::start(&site, Some((c.login(), c.password_if_set()?)))?;
             Some(app::verify(self.now, &pending, &account, self.cfg.version))
         });
         match verified {
+            Some(Ok(_))
+                if self.account.is_some() && self.cfg.user_determined == UserDetermined::Late =>
+            {
+                let error = self
+                    .account
+                    .map_or(BasicAuthError::EmptyUsername, |a| a.error);
+                self.finish_err(RestError::BasicAuth {
+                    error,
+                    no_cache: true,
+                })
+            }
             Some(Ok(a)) => {
                 let uuid = rows.get(a.item).map_or([0u8; 36], |r| r.uuid);
                 let record = a.record_usage;
@@ -760,11 +946,57 @@ impl<'a> Flow<'a> {
 
     /// No user from application passwords (`error` when they took part and failed).
     fn app_failed(&mut self, error: Option<wp_password::Error>) -> Step<'_> {
+        match (self.account, self.cfg.user_determined) {
+            (Some(a), UserDetermined::Late) => {
+                return self.finish_err(RestError::BasicAuth {
+                    error: a.error,
+                    no_cache: false,
+                });
+            }
+            (Some(a), UserDetermined::Early) => {
+                // The Basic-Auth plugin runs wp_authenticate() again, now as an API request:
+                // application passwords have the last word when the site uses them.
+                let error = self.api_account_error(a, error);
+                return self.finish_err(RestError::BasicAuth {
+                    error,
+                    no_cache: false,
+                });
+            }
+            (None, _) => {}
+        }
         if let (Some(e), UserDetermined::Early) = (error, self.cfg.user_determined) {
             // Priority 90 reports the recorded failure.
             return self.finish_err(RestError::AppPassword(e));
         }
         self.nonce_check(0, Method::Cookie)
+    }
+
+    /// What `wp_authenticate()` answers as an API request after `WP::init()`'s answer `a`:
+    /// `wp_authenticate_application_password()` runs last and, when the site uses
+    /// application passwords, replaces the answer (`app` is what the application-password
+    /// check of the same request found, when it ran).
+    fn api_account_error(&self, a: Account, app: Option<wp_password::Error>) -> BasicAuthError {
+        use wp_password::Error as E;
+        if !self.cfg.app_passwords.in_use {
+            return a.error;
+        }
+        let name = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
+        let Some(available_for_user) = a.user else {
+            let sanitized = lookup_login(name);
+            let email = sanitized.as_deref().is_some_and(app::is_email);
+            return BasicAuthError::Password(if email {
+                E::InvalidEmail
+            } else {
+                E::InvalidUsername
+            });
+        };
+        if !self.app_site().available {
+            return BasicAuthError::AppPasswordsDisabled;
+        }
+        if !available_for_user {
+            return BasicAuthError::Password(E::DisabledForUser);
+        }
+        BasicAuthError::Password(app.unwrap_or(E::IncorrectPassword))
     }
 
     /// `rest_cookie_check_errors()` for the user determined so far.

@@ -18,7 +18,7 @@ mod store;
 pub use flow::{Answer, Flow, Lookup, Step};
 #[cfg(feature = "std")]
 pub use memory::{MemoryStore, MemoryUser};
-pub use outcome::{Authenticated, Effects, Error, Method, Outcome, RestError};
+pub use outcome::{Authenticated, BasicAuthError, Effects, Error, Method, Outcome, RestError};
 pub use request::RequestView;
 pub use store::{
     AppPasswordRow, AsyncStore, MetaError, OAuth1Consumer, OAuth1Token, ReplayKey, Store,
@@ -133,6 +133,10 @@ pub struct Config {
     pub oauth1: Option<OAuth1>,
     /// When the site determines the user.
     pub user_determined: UserDetermined,
+    /// Basic credentials with account passwords, as the Basic-Auth plugin (WP-API/Basic-Auth)
+    /// accepts them: `wp_authenticate()` on `PHP_AUTH_USER` / `PHP_AUTH_PW`. Off by default
+    /// (the plugin is for development; it sends account passwords with every request).
+    pub basic_account_passwords: bool,
 }
 
 impl Config {
@@ -149,6 +153,7 @@ impl Config {
             app_passwords: AppPasswords::default(),
             oauth1: None,
             user_determined: UserDetermined::default(),
+            basic_account_passwords: false,
         }
     }
 

@@ -19,6 +19,8 @@ pub enum Method {
     },
     /// An OAuth1 access token (the OAuth1 plugin's rules).
     OAuth1,
+    /// An account password over HTTP Basic (the Basic-Auth plugin, when enabled).
+    AccountPassword,
 }
 
 /// What WordPress does to the response besides answering.
@@ -102,6 +104,58 @@ pub enum RestError {
     NotLoggedIn,
     /// The request's query or body uses PHP input this crate does not read (400).
     UnreadableInput(wp_php::Error),
+    /// Basic credentials refused through the Basic-Auth plugin: `wp_authenticate()`'s error,
+    /// which carries no status, so WordPress answers 500.
+    BasicAuth {
+        /// The error.
+        error: BasicAuthError,
+        /// WordPress still sends its no-cache headers: determining the user again while
+        /// answering (as an API request) finds one — an application password the plugin's
+        /// `wp_authenticate()` call at `WP::init()` could not accept.
+        no_cache: bool,
+    },
+}
+
+/// What `wp_authenticate()` answers Basic credentials the Basic-Auth plugin hands it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BasicAuthError {
+    /// `empty_username`.
+    EmptyUsername,
+    /// `empty_password`.
+    EmptyPassword,
+    /// `application_passwords_disabled` (application passwords over plain HTTP).
+    AppPasswordsDisabled,
+    /// `invalid_username`, `invalid_email`, `incorrect_password`,
+    /// `application_passwords_disabled_for_user`.
+    Password(wp_password::Error),
+}
+
+impl BasicAuthError {
+    /// WordPress's error code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Self::EmptyUsername => "empty_username",
+            Self::EmptyPassword => "empty_password",
+            Self::AppPasswordsDisabled => "application_passwords_disabled",
+            Self::Password(e) => e.code(),
+        }
+    }
+
+    /// WordPress's (English) message.
+    #[must_use]
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::EmptyUsername => "<strong>Error:</strong> The username field is empty.",
+            Self::EmptyPassword => "<strong>Error:</strong> The password field is empty.",
+            Self::AppPasswordsDisabled => "Application passwords are not available.",
+            Self::Password(e) => match e.message() {
+                Some(m) => m,
+                None => "The provided password is an invalid application password.",
+            },
+        }
+    }
 }
 
 impl RestError {
@@ -114,6 +168,7 @@ impl RestError {
             Self::OAuth1(e) => e.code(),
             Self::NotLoggedIn => "rest_not_logged_in",
             Self::UnreadableInput(_) => "wp_auth_unreadable_input",
+            Self::BasicAuth { error, .. } => error.code(),
         }
     }
 
@@ -129,6 +184,7 @@ impl RestError {
             Self::OAuth1(e) => e.message(),
             Self::NotLoggedIn => "You are not currently logged in.",
             Self::UnreadableInput(_) => "The request's parameters could not be read.",
+            Self::BasicAuth { error, .. } => error.message(),
         }
     }
 
@@ -141,13 +197,18 @@ impl RestError {
             Self::OAuth1(e) => e.status(),
             Self::NotLoggedIn => 401,
             Self::UnreadableInput(_) => 400,
+            Self::BasicAuth { .. } => 500,
         }
     }
 
     /// Whether WordPress sends its no-cache headers with this error.
     #[must_use]
     pub const fn no_cache(self) -> bool {
-        matches!(self, Self::CookieInvalidNonce)
+        match self {
+            Self::CookieInvalidNonce => true,
+            Self::BasicAuth { no_cache, .. } => no_cache,
+            _ => false,
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use wp_hash::WpVersion;
 use base64::Engine as _;
+use wp_hash::WpVersion;
 use wp_php::{ArrayKey, Entry, Input};
 
 /// A request as WordPress sees it: borrowed, framework-free. `Debug` prints which credentials
@@ -79,6 +79,8 @@ pub(crate) struct BasicCredentials {
     heap: Vec<u8>,
     len: usize,
     colon: usize,
+    /// `PHP_AUTH_PW` is set (6.1's fallback sets only the user for a value without `:`).
+    password_set: bool,
 }
 
 /// Credentials up to this many decoded bytes stay off the heap.
@@ -100,7 +102,13 @@ impl BasicCredentials {
             heap: Vec::new(),
             len: 0,
             colon: 0,
+            password_set: true,
         }
+    }
+
+    /// `PHP_AUTH_PW`, if set.
+    pub(crate) fn password_if_set(&self) -> Option<&[u8]> {
+        self.password_set.then(|| self.password())
     }
 
     /// Room for `capacity` bytes: the inline buffer when it fits, else the heap.
@@ -179,8 +187,8 @@ fn php_base64_decode(input: &[u8], out: &mut [u8]) -> usize {
 
 /// What PHP's SAPI makes of an `Authorization` value (`php_handle_auth_data()`): a value
 /// starting with `Basic ` in any case, decoded leniently; the user is what precedes the first
-/// `:`, the password what follows up to a NUL byte (C strings). Nothing when there is no
-/// colon before the first NUL.
+/// `:`, the password what follows up to a NUL byte (C strings), and only when it is not
+/// empty. Nothing when there is no colon before the first NUL.
 fn sapi_basic(header: &[u8]) -> Option<BasicCredentials> {
     let header = header.split(|&b| b == 0).next().unwrap_or_default();
     let token = header
@@ -205,12 +213,15 @@ fn sapi_basic(header: &[u8]) -> Option<BasicCredentials> {
         .position(|&b| b == 0)
         .map_or(bytes.len(), |i| colon + 1 + i);
     c.colon = colon;
+    // An empty password leaves `PHP_AUTH_PW` unset (the vectors' `php_sapi` column).
+    c.password_set = c.len > colon + 1;
     Some(c)
 }
 
-/// `$_SERVER['PHP_AUTH_USER']` and `$_SERVER['PHP_AUTH_PW']` when both are set: PHP's SAPI
+/// `$_SERVER['PHP_AUTH_USER']` and `$_SERVER['PHP_AUTH_PW']` when the user is set: PHP's SAPI
 /// reading of the header, and only when that sets nothing, WordPress's
-/// `wp_populate_basic_auth_from_authorization_header()`.
+/// `wp_populate_basic_auth_from_authorization_header()` (see
+/// [`BasicCredentials::password_if_set`]; application passwords need both).
 pub(crate) fn basic_credentials(
     authorization: Option<&[u8]>,
     version: WpVersion,
@@ -232,8 +243,11 @@ pub(crate) fn basic_credentials(
         ..wp_password::app::Server::default()
     };
     let populated = wp_password::app::populate(&server, version, &mut buf).ok()?;
-    let (user, pw) = populated.credentials()?;
+    let user = populated.user.get()?;
+    let password = populated.password.get();
+    let pw = password.unwrap_or_default();
     let mut c = BasicCredentials::empty();
+    c.password_set = password.is_some();
     let len = user.len() + 1 + pw.len();
     let out = c.buffer(len);
     for (slot, &b) in out.iter_mut().zip(user.iter().chain(b":").chain(pw)) {
@@ -326,7 +340,8 @@ mod tests {
     use super::*;
 
     fn creds(h: &[u8], v: WpVersion) -> Option<(Vec<u8>, Vec<u8>)> {
-        basic_credentials(Some(h), v).map(|c| (c.login().to_vec(), c.password().to_vec()))
+        basic_credentials(Some(h), v)
+            .and_then(|c| Some((c.login().to_vec(), c.password_if_set()?.to_vec())))
     }
 
     #[test]

@@ -427,6 +427,7 @@ fn sync_and_async_drivers_agree() {
         if rng.one_in(2) {
             cfg.user_determined = wp_auth::UserDetermined::Early;
         }
+        cfg.basic_account_passwords = rng.one_in(3);
         let (method, url) = (*rng.pick(&methods), *rng.pick(&urls));
         let req = RequestView {
             method,

@@ -28,6 +28,13 @@ use wp_testkit::site::{Response, WordPressSite, wordpress_site};
 /// How many requests one run sends (half to each site kind, on average).
 const REQUESTS: usize = 2_400;
 
+/// A stand-in for the Basic-Auth plugin (WP-API/Basic-Auth), written for these tests from its
+/// documented behaviour and switched on per request: Basic credentials go through WordPress's
+/// own `wp_authenticate()` on every user determination (at `determine_current_user` priority
+/// 20), and the outcome is reported on `rest_authentication_errors` (priority 10, after the
+/// early-user plugin, as a plugin loads after must-use plugins).
+const BASIC_AUTH_PLUGIN: &str = "<?php\nif ( isset( $_SERVER['HTTP_X_TEST_BASIC_AUTH'] ) ) {\n\t$GLOBALS['wp_auth_test_basic'] = null;\n\tadd_filter( 'determine_current_user', 'wp_auth_test_basic_user', 20 );\n\tadd_filter( 'rest_authentication_errors', 'wp_auth_test_basic_errors' );\n}\nfunction wp_auth_test_basic_user( $user_id ) {\n\t$GLOBALS['wp_auth_test_basic'] = null;\n\tif ( ! empty( $user_id ) || ! isset( $_SERVER['PHP_AUTH_USER'] ) ) {\n\t\treturn $user_id;\n\t}\n\tremove_filter( 'determine_current_user', 'wp_auth_test_basic_user', 20 );\n\t$found = wp_authenticate( $_SERVER['PHP_AUTH_USER'], $_SERVER['PHP_AUTH_PW'] ?? null );\n\tadd_filter( 'determine_current_user', 'wp_auth_test_basic_user', 20 );\n\tif ( is_wp_error( $found ) ) {\n\t\t$GLOBALS['wp_auth_test_basic'] = $found;\n\t\treturn null;\n\t}\n\t$GLOBALS['wp_auth_test_basic'] = true;\n\treturn $found->ID;\n}\nfunction wp_auth_test_basic_errors( $result ) {\n\treturn empty( $result ) ? $GLOBALS['wp_auth_test_basic'] : $result;\n}\n";
+
 const EARLY_USER_PLUGIN: &str = "<?php\n// A plugin that looks at the current user before the REST checks (as plugins restricting\n// the REST API to logged-in users do), switched on per request by the test.\nif ( isset( $_SERVER['HTTP_X_TEST_EARLY_USER'] ) ) {\n\tadd_filter( 'rest_authentication_errors', static function ( $result ) {\n\t\tis_user_logged_in();\n\t\treturn $result;\n\t}, 10 );\n}\n";
 
 fn hex_decode(s: &str) -> Vec<u8> {
@@ -107,6 +114,7 @@ struct Req {
     body: Vec<u8>,
     https: bool,
     early: bool,
+    basic_auth_plugin: bool,
     users_me: bool,
     label: String,
 }
@@ -128,6 +136,7 @@ fn generate(rng: &mut Rng, m: &Minted) -> Req {
         method: if rng.one_in(3) { "POST" } else { "GET" },
         https: rng.one_in(2),
         early: rng.one_in(2),
+        basic_auth_plugin: rng.one_in(3),
         users_me: !rng.one_in(4),
         ..Req::default()
     };
@@ -247,7 +256,7 @@ fn generate(rng: &mut Rng, m: &Minted) -> Req {
         .collect::<Vec<_>>()
         .join(" ");
     let login = s(&u["login"]);
-    let basic_kind = rng.range(0, 12);
+    let basic_kind = rng.range(0, 19);
     r.authorization = match basic_kind {
         0 | 1 => Some(basic(&login, &app)),
         2 => Some(basic(&login, &chunked)),
@@ -268,6 +277,16 @@ fn generate(rng: &mut Rng, m: &Minted) -> Req {
             Some(v)
         }
         10 => Some(format!("Basic {}", STANDARD.encode(login.as_bytes())).into_bytes()),
+        // Account passwords (for the Basic-Auth plugin): right, padded with spaces (trimmed),
+        // wrong, by e-mail, empty, "0", no login, nothing at all.
+        11 => Some(basic(&login, &s(&u["account_password"]))),
+        12 => Some(basic(&login, &format!("  {} ", s(&u["account_password"])))),
+        13 => Some(basic(&login, "not-the-account-password")),
+        14 => Some(basic(&s(&u["email"]), &s(&u["account_password"]))),
+        15 => Some(basic(&login, "")),
+        16 => Some(basic(&login, "0")),
+        17 => Some(basic("", &app)),
+        18 => Some(basic("", "")),
         _ => None,
     };
     labels.push(
@@ -283,7 +302,14 @@ fn generate(rng: &mut Rng, m: &Minted) -> Req {
             "case-changed-login",
             "lenient-basic",
             "basic-no-colon",
-            "no-basic",
+            "account-password",
+            "account-password-padded",
+            "wrong-account-password",
+            "account-password-by-email",
+            "empty-password",
+            "zero-password",
+            "empty-login",
+            "empty-both",
             "no-basic",
         ][basic_kind as usize],
     );
@@ -293,6 +319,9 @@ fn generate(rng: &mut Rng, m: &Minted) -> Req {
     } else {
         "stock-site"
     });
+    if r.basic_auth_plugin {
+        labels.push("basic-auth-plugin");
+    }
     labels.push(r.method);
     r.label = labels.join(" ");
     r
@@ -340,6 +369,7 @@ fn facade_answer(cfg: &Config, store: &MemoryStore, now: u64, r: &Req) -> Answer
     } else {
         UserDetermined::Late
     };
+    cfg.basic_account_passwords = r.basic_auth_plugin;
     match wp_auth::authenticate(&cfg, now, &view, store) {
         Ok(outcome) => {
             let effects = *outcome.effects();
@@ -393,6 +423,7 @@ fn the_facade_answers_as_wordpress_over_http() {
         return;
     };
     site.add_mu_plugin("early-user.php", EARLY_USER_PLUGIN);
+    site.add_mu_plugin("zz-basic-auth.php", BASIC_AUTH_PLUGIN);
     let mut rng = Rng::from_env();
     let (minted, raw) = mint(&site, &mut rng);
     // The integration a user writes: the site's wp-config.php, its two URL options, a store.
@@ -436,6 +467,9 @@ fn the_facade_answers_as_wordpress_over_http() {
                     }
                     if r.early {
                         headers.push(("X-Test-Early-User", b"1"));
+                    }
+                    if r.basic_auth_plugin {
+                        headers.push(("X-Test-Basic-Auth", b"1"));
                     }
                     let resp = site.request(r.method, &r.target, &headers, &r.body);
                     let after = unix_now();
@@ -484,6 +518,10 @@ fn the_facade_answers_as_wordpress_over_http() {
         "401 incorrect_password",
         "401 invalid_username",
         "401 invalid_email",
+        "500 incorrect_password",
+        "500 invalid_username",
+        "500 empty_password",
+        "500 application_passwords_disabled",
     ] {
         assert!(mix.contains_key(code), "the run never saw {code}: {mix:?}");
     }

@@ -66,6 +66,7 @@ while (($line = fgets(STDIN)) !== false) {
     }
     $user = get_userdata($id);
     $out[] = ['id' => $id, 'login' => $login, 'email' => $email, 'user_pass' => $user->user_pass,
+        'account_password' => $password,
         'session_tokens' => bin2hex(raw_meta($id, 'session_tokens')),
         'application_passwords' => bin2hex(raw_meta($id, '_application_passwords')),
         'sessions' => $minted_sessions, 'apps' => $minted_apps];
