@@ -143,14 +143,15 @@ struct OAuthPending<'a> {
 ///
 /// The order (WordPress 6.1–6.9, REST requests):
 /// 1. `WP::init()` determines the user before `REST_REQUEST` is defined: the auth (or
-///    secure_auth) cookie, then the logged_in cookie. With the OAuth1 plugin, its
-///    `init` hook determines again with the plugin's filter (after the auth cookie's).
+///    secure_auth) cookie, then the logged_in cookie, then (with the Basic-Auth plugin)
+///    `wp_authenticate()` on Basic credentials. With the OAuth1 plugin, its `init` hook
+///    determines again with the plugin's filter (after the auth cookie's).
 /// 2. The REST server forgets a logged-out user; the user is determined again, now as an API
 ///    request, where application passwords take part: before the authentication checks on an
 ///    early-user site ([`UserDetermined::Early`]), during the cookie check on a stock one.
-/// 3. `rest_authentication_errors`: the OAuth1 plugin's status (priority 10), the
-///    application password's (90, seen only on an early-user site), the cookie nonce check
-///    (100).
+/// 3. `rest_authentication_errors`: the Basic-Auth and OAuth1 plugins' status (priority 10),
+///    the application password's (90, seen only on an early-user site), the cookie nonce
+///    check (100).
 pub struct Flow<'a> {
     cfg: &'a Config,
     now: u64,
