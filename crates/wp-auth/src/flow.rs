@@ -156,6 +156,8 @@ pub struct Flow<'a> {
     cfg: &'a Config,
     now: u64,
     req: &'a RequestView<'a>,
+    /// The request may be an OAuth1 request for the site.
+    oauth1: bool,
     stage: Stage,
     /// The cookie being validated (decoded).
     cookie: Cow<'a, [u8]>,
@@ -163,6 +165,10 @@ pub struct Flow<'a> {
     login: LoginKey<'a>,
     /// The logged_in cookie was looked for (and, when present, is in `cookie`).
     logged_in_seen: Option<bool>,
+    /// The cookie being validated, parsed and unexpired, when it lies in the request as is.
+    unexpired: Option<wp_cookie::Unexpired<'a>>,
+    /// The logged_in cookie's token, when it lies in the request as is (`None`: read it again).
+    logged_in_token: Option<&'a [u8]>,
     /// The user whose cookie MAC matched, waiting for the session.
     authentic: Option<(u64, Verifier)>,
     /// A cookie validated (`$wp_rest_auth_cookie === true`).
@@ -296,7 +302,7 @@ impl<'a> Flow<'a> {
     /// request names no OAuth1 parameter.
     #[must_use]
     pub fn buffers_needed(cfg: &Config, req: &RequestView<'_>) -> (usize, usize) {
-        if cfg.oauth1.is_none() || !may_be_oauth1(req) {
+        if !Self::oauth1_possible(cfg, req) {
             return (0, 0);
         }
         let params = oauth1_sig::Request {
@@ -310,6 +316,11 @@ impl<'a> Flow<'a> {
         let text = req.url.len() + req.body.len() + req.authorization.map_or(0, <[u8]>::len);
         // wp-oauth1's bound: eight entries per parameter, four bytes per input byte.
         (8 * (params + 4), 4 * text + 64)
+    }
+
+    /// Whether the request can be an OAuth1 request for the site.
+    fn oauth1_possible(cfg: &Config, req: &RequestView<'_>) -> bool {
+        cfg.oauth1.is_some() && may_be_oauth1(req)
     }
 
     /// A decision for `req` at `now` on the site `cfg`, for a request that needs no OAuth1
@@ -330,7 +341,22 @@ impl<'a> Flow<'a> {
         entries: &'a mut [wp_oauth1::Entry<'a>],
         bytes: &'a mut [u8],
     ) -> Self {
+        let oauth1 = Self::oauth1_possible(cfg, req);
+        Self::prepared(cfg, now, req, oauth1, entries, bytes)
+    }
+
+    /// [`Flow::with_buffers`] for a driver that has already asked [`Flow::buffers_needed`]
+    /// (`oauth1`: whether it was not `(0, 0)`).
+    pub(crate) fn prepared(
+        cfg: &'a Config,
+        now: u64,
+        req: &'a RequestView<'a>,
+        oauth1: bool,
+        entries: &'a mut [wp_oauth1::Entry<'a>],
+        bytes: &'a mut [u8],
+    ) -> Self {
         Self {
+            oauth1,
             cfg,
             now,
             req,
@@ -338,6 +364,8 @@ impl<'a> Flow<'a> {
             cookie: Cow::Borrowed(&[]),
             login: LoginKey::Request(&[]),
             logged_in_seen: None,
+            unexpired: None,
+            logged_in_token: None,
             authentic: None,
             cookie_valid: false,
             cookie_failed: false,
@@ -481,9 +509,12 @@ impl<'a> Flow<'a> {
     fn cookie_user(&mut self, slot: Slot, user: Option<UserRow>) -> Step<'_> {
         let (key, _) = self.cookie_key(slot);
         let authentic = user.and_then(|user| {
-            let unexpired = wp_cookie::parse(&self.cookie)
-                .and_then(|p| p.check_expiry(self.now, &self.options()))
-                .ok()?;
+            let unexpired = match self.unexpired {
+                Some(u) => u,
+                None => wp_cookie::parse(&self.cookie)
+                    .and_then(|p| p.check_expiry(self.now, &self.options()))
+                    .ok()?,
+            };
             let u = User {
                 user_id: user.id,
                 user_pass: user.user_pass.as_bytes(),
@@ -526,7 +557,7 @@ impl<'a> Flow<'a> {
     }
 
     fn after_account(&mut self) -> Step<'_> {
-        if self.cfg.oauth1.is_some() && may_be_oauth1(self.req) {
+        if self.oauth1 {
             match self.oauth_start() {
                 Ok(true) => {
                     self.stage = Stage::OAuthToken;
@@ -1008,16 +1039,20 @@ impl<'a> Flow<'a> {
         };
         // `wp_get_session_token()`: the logged_in cookie's third field, merely parsed (the
         // cookie already read when its slot was tried).
-        let logged_in = match self.logged_in_seen {
-            Some(true) => Some(core::mem::take(&mut self.cookie)),
-            Some(false) => None,
-            None => self.cookie_value(Scheme::LoggedIn),
+        let logged_in = match (self.logged_in_seen, self.logged_in_token) {
+            (Some(true), Some(_)) => None,
+            (Some(true), None) => Some(core::mem::take(&mut self.cookie)),
+            (Some(false), _) => None,
+            (None, _) => self.cookie_value(Scheme::LoggedIn),
         };
-        let token = logged_in
-            .as_deref()
-            .filter(|v| !php_empty(v))
-            .and_then(|v| wp_cookie::parse(v).ok())
-            .map_or(&[][..], |p| p.token);
+        let token = match self.logged_in_token {
+            Some(t) => t,
+            None => logged_in
+                .as_deref()
+                .filter(|v| !php_empty(v))
+                .and_then(|v| wp_cookie::parse(v).ok())
+                .map_or(&[][..], |p| p.token),
+        };
         let cookie = if self.cookie_valid {
             CookieAuth::Valid
         } else if self.cookie_failed {

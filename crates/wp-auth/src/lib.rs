@@ -254,12 +254,18 @@ pub async fn authenticate_async<S: AsyncStore + ?Sized>(
 ) -> Result<Outcome, Error<S::Error>> {
     // OAuth1 buffers on the heap (a future keeps no large arrays); none for other requests.
     match Flow::buffers_needed(cfg, req) {
-        (0, 0) => drive_async(Flow::new(cfg, now, req), store).await,
+        (0, 0) => {
+            drive_async(
+                Flow::prepared(cfg, now, req, false, &mut [], &mut []),
+                store,
+            )
+            .await
+        }
         (e, b) => {
             let mut entries = alloc::vec![wp_oauth1::Entry::EMPTY; e];
             let mut bytes = alloc::vec![0u8; b];
             drive_async(
-                Flow::with_buffers(cfg, now, req, &mut entries, &mut bytes),
+                Flow::prepared(cfg, now, req, true, &mut entries, &mut bytes),
                 store,
             )
             .await
