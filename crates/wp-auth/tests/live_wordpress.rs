@@ -35,6 +35,10 @@ const REQUESTS: usize = 2_400;
 /// early-user plugin, as a plugin loads after must-use plugins).
 const BASIC_AUTH_PLUGIN: &str = "<?php\nif ( isset( $_SERVER['HTTP_X_TEST_BASIC_AUTH'] ) ) {\n\t$GLOBALS['wp_auth_test_basic'] = null;\n\tadd_filter( 'determine_current_user', 'wp_auth_test_basic_user', 20 );\n\tadd_filter( 'rest_authentication_errors', 'wp_auth_test_basic_errors' );\n}\nfunction wp_auth_test_basic_user( $user_id ) {\n\t$GLOBALS['wp_auth_test_basic'] = null;\n\tif ( ! empty( $user_id ) || ! isset( $_SERVER['PHP_AUTH_USER'] ) ) {\n\t\treturn $user_id;\n\t}\n\tremove_filter( 'determine_current_user', 'wp_auth_test_basic_user', 20 );\n\t$found = wp_authenticate( $_SERVER['PHP_AUTH_USER'], $_SERVER['PHP_AUTH_PW'] ?? null );\n\tadd_filter( 'determine_current_user', 'wp_auth_test_basic_user', 20 );\n\tif ( is_wp_error( $found ) ) {\n\t\t$GLOBALS['wp_auth_test_basic'] = $found;\n\t\treturn null;\n\t}\n\t$GLOBALS['wp_auth_test_basic'] = true;\n\treturn $found->ID;\n}\nfunction wp_auth_test_basic_errors( $result ) {\n\treturn empty( $result ) ? $GLOBALS['wp_auth_test_basic'] : $result;\n}\n";
 
+/// The site turns application passwords off for users whose login starts with `noapps`
+/// (`wp_is_application_passwords_available_for_user`).
+const NO_APPS_PLUGIN: &str = "<?php\nadd_filter( 'wp_is_application_passwords_available_for_user', static function ( $available, $user ) {\n\treturn $available && 0 !== strpos( $user->user_login, 'noapps' );\n}, 10, 2 );\n";
+
 const EARLY_USER_PLUGIN: &str = "<?php\n// A plugin that looks at the current user before the REST checks (as plugins restricting\n// the REST API to logged-in users do), switched on per request by the test.\nif ( isset( $_SERVER['HTTP_X_TEST_EARLY_USER'] ) ) {\n\tadd_filter( 'rest_authentication_errors', static function ( $result ) {\n\t\tis_user_logged_in();\n\t\treturn $result;\n\t}, 10 );\n}\n";
 
 fn hex_decode(s: &str) -> Vec<u8> {
@@ -66,6 +70,10 @@ fn mint(site: &WordPressSite, rng: &mut Rng) -> (Minted, Value) {
         if i == 3 {
             login = format!("mail{i}@example.com");
         }
+        if i == 5 {
+            // The site's filter turns application passwords off for this user.
+            login = format!("noapps{i}");
+        }
         let email = format!("user{i}.{}@example.org", String::from_utf8_lossy(&base));
         // One live session, one logged out; two application passwords, the second revoked.
         plan += &format!(
@@ -93,7 +101,7 @@ fn store_of(minted: &Minted) -> MemoryStore {
             login: s(&u["login"]).into_bytes().into(),
             email: s(&u["email"]).into_bytes().into(),
             user_pass: StoredSecret::new(s(&u["user_pass"]).as_bytes()).expect("a hash"),
-            app_passwords_available: true,
+            app_passwords_available: !s(&u["login"]).starts_with("noapps"),
             session_tokens: hex_decode(&s(&u["session_tokens"])).into(),
             app_passwords: AppPasswordRow::from_meta(&hex_decode(&s(&u["application_passwords"])))
                 .expect("WordPress's _application_passwords meta reads"),
@@ -424,6 +432,7 @@ fn the_facade_answers_as_wordpress_over_http() {
     };
     site.add_mu_plugin("early-user.php", EARLY_USER_PLUGIN);
     site.add_mu_plugin("zz-basic-auth.php", BASIC_AUTH_PLUGIN);
+    site.add_mu_plugin("no-apps.php", NO_APPS_PLUGIN);
     let mut rng = Rng::from_env();
     let (minted, raw) = mint(&site, &mut rng);
     // The integration a user writes: the site's wp-config.php, its two URL options, a store.
@@ -522,6 +531,7 @@ fn the_facade_answers_as_wordpress_over_http() {
         "500 invalid_username",
         "500 empty_password",
         "500 application_passwords_disabled",
+        "401 application_passwords_disabled_for_user",
     ] {
         assert!(mix.contains_key(code), "the run never saw {code}: {mix:?}");
     }
