@@ -135,9 +135,34 @@ fn probe() -> Result<(PathBuf, PathBuf, PathBuf, PathBuf), String> {
 /// When the components are missing and [`required`] is true, or the site fails to start.
 #[must_use]
 pub fn wordpress_site(test: &str) -> Option<WordPressSite> {
+    site(test, Config::Test)
+}
+
+/// [`wordpress_site`] whose `wp-config.php` WordPress's own installer wrote
+/// (`wp-admin/setup-config.php`, step 2, over HTTP: salts it generated, since it cannot reach
+/// api.wordpress.org from here).
+///
+/// # Panics
+/// As [`wordpress_site`].
+#[must_use]
+pub fn wordpress_site_from_installer(test: &str) -> Option<WordPressSite> {
+    site(test, Config::Installer)
+}
+
+/// Who writes the site's `wp-config.php`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Config {
+    /// This module, with [`TEST_SALTS`] and the `X-Test-Https` line.
+    Test,
+    /// WordPress's installer.
+    Installer,
+}
+
+fn site(test: &str, config: Config) -> Option<WordPressSite> {
     match probe() {
         Ok((php, wordpress, mariadbd, install_db)) => Some(WordPressSite::start(
             test,
+            config,
             &php,
             &wordpress,
             &mariadbd,
@@ -190,7 +215,14 @@ fn copy_tree(from: &Path, to: &Path) {
 }
 
 impl WordPressSite {
-    fn start(test: &str, php: &Path, wordpress: &Path, mariadbd: &Path, install_db: &Path) -> Self {
+    fn start(
+        test: &str,
+        setup: Config,
+        php: &Path,
+        wordpress: &Path,
+        mariadbd: &Path,
+        install_db: &Path,
+    ) -> Self {
         let stamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos());
@@ -251,19 +283,15 @@ impl WordPressSite {
         config += "if ( isset( $_SERVER['HTTP_X_TEST_HTTPS'] ) ) { $_SERVER['HTTPS'] = 'on'; }\n";
         config += "if ( ! defined( 'ABSPATH' ) ) { define( 'ABSPATH', __DIR__ . '/' ); }\n";
         config += "require_once ABSPATH . 'wp-settings.php';\n";
-        std::fs::write(root.join("wp-config.php"), config).expect("write wp-config.php");
+        if setup == Config::Test {
+            std::fs::write(root.join("wp-config.php"), config).expect("write wp-config.php");
+        } else {
+            let _ = std::fs::remove_file(root.join("wp-config.php"));
+        }
         run_ok(
             Command::new(find_mariadb_client())
                 .arg(format!("--socket={}", socket.display()))
                 .args(["-e", "CREATE DATABASE wp"]),
-        );
-        let install = dir.join("install.php");
-        std::fs::write(&install, INSTALL_PHP).expect("write install.php");
-        run_ok(
-            Command::new(php)
-                .arg(&install)
-                .arg(&root)
-                .arg(addr.to_string()),
         );
         let server = Command::new(php)
             .env("PHP_CLI_SERVER_WORKERS", "2")
@@ -288,6 +316,32 @@ impl WordPressSite {
         wait_until("php -S", Duration::from_secs(30), || {
             TcpStream::connect(addr).is_ok()
         });
+        if setup == Config::Installer {
+            let body = format!(
+                "dbname=wp&uname=root&pwd=&dbhost=localhost%3A{}&prefix=wp_&language=&submit=Submit",
+                socket.display().to_string().replace('/', "%2F")
+            );
+            let resp = site.request(
+                "POST",
+                b"/wp-admin/setup-config.php?step=2",
+                &[("Content-Type", b"application/x-www-form-urlencoded")],
+                body.as_bytes(),
+            );
+            assert!(
+                resp.status == 200 && site.root().join("wp-config.php").is_file(),
+                "setup-config.php wrote no wp-config.php ({}): {}",
+                resp.status,
+                String::from_utf8_lossy(&resp.body)
+            );
+        }
+        let install = site.dir.join("install.php");
+        std::fs::write(&install, INSTALL_PHP).expect("write install.php");
+        run_ok(
+            Command::new(php)
+                .arg(&install)
+                .arg(site.root())
+                .arg(addr.to_string()),
+        );
         site
     }
 

@@ -882,3 +882,78 @@ fn wordpress_flows_over_http_agree() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// A `wp-config.php` written by WordPress's own installer (`setup-config.php` over HTTP, with
+/// the salts it generated): every salt and the table prefix read as PHP loaded them, and the
+/// facade built from the file accepts the cookie and nonce that site minted, as the site does.
+#[test]
+fn the_installers_wp_config_reads_as_wordpress_loads_it() {
+    let Some(site) = wp_testkit::site::wordpress_site_from_installer(
+        "the_installers_wp_config_reads_as_wordpress_loads_it",
+    ) else {
+        return;
+    };
+    let php = std::fs::read(site.root().join("wp-config.php")).expect("read wp-config.php");
+    let wp_config = WpConfig::parse(&php).expect("the installer's wp-config.php reads");
+    wp_config
+        .check_salts()
+        .expect("the installer's salts are usable");
+    let loaded: Value =
+        serde_json::from_str(site.php(Path::new("tests/live/constants.php"), b"").trim())
+            .expect("constants.php prints JSON");
+    for name in wp_auth::config::SALT_CONSTANTS {
+        assert_eq!(
+            wp_config.get(name).map(<[u8]>::to_vec),
+            Some(hex_decode(&s(&loaded[name]))),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        wp_config.table_prefix(),
+        hex_decode(&s(&loaded["table_prefix"]))
+    );
+
+    let out = site.php(
+        Path::new("tests/live/mint.php"),
+        b"carol\tcarol@example.org\tcarol-pw\t86400:0\t\n",
+    );
+    let minted: Value = serde_json::from_str(out.trim()).expect("mint.php prints JSON");
+    let user = &minted["users"][0];
+    let session = &user["sessions"][0];
+    let cookie = format!(
+        "{}={}",
+        s(&minted["logged_in_cookie"]),
+        s(&session["cookies"]["logged_in"]).replace('|', "%7C")
+    );
+    let nonce = s(&session["nonce"]);
+    let before = unix_now();
+    let resp = site.request(
+        "GET",
+        b"/index.php?rest_route=/wp/v2/users/me",
+        &[
+            ("Cookie", cookie.as_bytes()),
+            ("X-WP-Nonce", nonce.as_bytes()),
+        ],
+        b"",
+    );
+    let wp = wordpress_answer(&resp, true);
+    let mut cfg = Config::from_wp_config(
+        &wp_config,
+        s(&minted["siteurl"]).as_bytes(),
+        s(&minted["home"]).as_bytes(),
+    )
+    .expect("keys from the installer's salts");
+    cfg.version = WpVersion::Wp61;
+    let store = store_of(&dump(&site));
+    let r = Req {
+        method: "GET",
+        target: b"/index.php?rest_route=/wp/v2/users/me".to_vec(),
+        cookie: Some(cookie.into_bytes()),
+        x_wp_nonce: Some(nonce.into_bytes()),
+        users_me: true,
+        ..Req::default()
+    };
+    let ours = facade_answer(&cfg, &store, before, &r);
+    assert_eq!(wp.status, 200, "{wp:?}");
+    assert_eq!(wp, ours);
+}
