@@ -173,6 +173,16 @@ impl Config {
     }
 }
 
+/// The clock: the current Unix time in whole seconds, as PHP's `time()` reads it (0 for a
+/// system clock set before 1970). Pass it as `now`.
+#[cfg(feature = "std")]
+#[must_use]
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 /// Decides `req` at `now` as WordPress's REST API does, through a synchronous store.
 ///
 /// # Errors

@@ -208,3 +208,82 @@ fn debian_sample_config() {
     // ABSPATH is defined with an expression: known to exist, not read.
     assert!(cfg.is_defined("ABSPATH") && cfg.get("ABSPATH").is_none());
 }
+
+/// A configuration in the shape of the official Docker image's: every salt and the table
+/// prefix read from `WORDPRESS_*` variables through a helper, with the sample's placeholder
+/// as the fallback. The file is not literal to us (each salt defined, none read, the check
+/// names the first); `WpConfig::from_env` over the same variables reads exactly what PHP
+/// defines from them.
+#[test]
+fn the_docker_images_config_shape() {
+    let Some(php) = php_wordpress("the_docker_images_config_shape") else {
+        return;
+    };
+    let mut config = String::from(
+        "<?php\n// The official image's shape: values from the environment, `NAME_FILE` first.\n\
+         if ( ! function_exists( 'getenv_docker' ) ) {\n\
+         \tfunction getenv_docker( $name, $fallback ) {\n\
+         \t\t$path = getenv( $name . '_FILE' );\n\
+         \t\tif ( $path ) { return rtrim( file_get_contents( $path ), \"\\r\\n\" ); }\n\
+         \t\t$value = getenv( $name );\n\
+         \t\treturn false !== $value ? $value : $fallback;\n\
+         \t}\n}\n",
+    );
+    for name in SALT_CONSTANTS {
+        config += &format!(
+            "define( '{name}', getenv_docker('WORDPRESS_{name}', 'put your unique phrase here') );\n"
+        );
+    }
+    config += "$table_prefix = getenv_docker('WORDPRESS_TABLE_PREFIX', 'wp_');\n";
+    let parsed = WpConfig::parse(config.as_bytes()).unwrap();
+    for name in SALT_CONSTANTS {
+        assert!(
+            parsed.is_defined(name) && parsed.get(name).is_none(),
+            "{name}"
+        );
+    }
+    let err = parsed.check_salts().unwrap_err();
+    assert_eq!(
+        (err.name.as_deref(), err.kind),
+        (
+            Some(SALT_CONSTANTS[0]),
+            wp_auth::config::ConfigErrorKind::NotLiteral
+        )
+    );
+
+    let mut rng = Rng::from_env();
+    let mut vars: Vec<(String, Vec<u8>)> = SALT_CONSTANTS
+        .iter()
+        .map(|n| {
+            let len = rng.range(20, 64) as usize;
+            (
+                format!("WORDPRESS_{n}"),
+                rng.string_from(wp_testkit::oracle::PRINTABLE, len),
+            )
+        })
+        .collect();
+    vars.push(("WORDPRESS_TABLE_PREFIX".into(), b"docker_".to_vec()));
+    let mut input = String::new();
+    for (k, v) in &vars {
+        input += &format!("{k}={}\n", hex(v));
+    }
+    input += "\n";
+    input += &config;
+    let out = php.run(
+        Path::new("tests/oracle/docker_config.php"),
+        input.as_bytes(),
+    );
+    let seen: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let from_env = WpConfig::from_env(vars.iter().map(|(k, v)| (k.as_str(), v.as_slice())));
+    for name in SALT_CONSTANTS {
+        assert_eq!(
+            from_env.get(name).map(hex),
+            seen[name].as_str().map(str::to_owned),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        hex(from_env.table_prefix()),
+        seen["table_prefix"].as_str().unwrap()
+    );
+}
