@@ -16,7 +16,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use oauth1_sig::replay::{MemoryReplayCache, ReplayKey};
 use wp_auth::{
     AppPasswordRow, Config, Keys, MemoryStore, MemoryUser, OAuth1, OAuth1Consumer, OAuth1Token,
-    Outcome, RequestView, StoredSecret, WpVersion,
+    Outcome, RequestView, Store, StoredSecret, WpVersion,
 };
 use wp_cookie::session::SessionMeta;
 use wp_cookie::{Options, User, UserStore, Verifier};
@@ -265,6 +265,14 @@ fn auth(c: &mut Criterion) {
     let mut g = c.benchmark_group("auth/app-password");
     g.bench_function("keyed-once", |b| {
         b.iter(|| wp_auth::authenticate(black_box(&cfg), NOW, black_box(&req), &store))
+    });
+    // What the in-memory store's two lookups cost alone (owned rows: the user, the Vec of
+    // records), to separate the store from the facade in the overhead.
+    g.bench_function("store", |b| {
+        b.iter(|| {
+            let user = Store::user_by_login(&store, black_box(b"admin")).ok()??;
+            Store::app_passwords(&store, user.id).ok()
+        })
     });
     g.bench_function("floor", |b| {
         b.iter(|| {

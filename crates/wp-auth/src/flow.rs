@@ -176,7 +176,8 @@ pub struct Flow<'a> {
     /// A cookie was sent and failed.
     cookie_failed: bool,
     basic: Option<BasicCredentials>,
-    app_user: Option<UserRow>,
+    /// The user the application password names: ID, and whether they may use one.
+    app_user: Option<(u64, bool)>,
     oauth: Option<OAuthPending<'a>>,
     /// The Basic-Auth plugin's failure, once `wp_authenticate()` has run.
     account: Option<Account>,
@@ -893,13 +894,13 @@ impl<'a> Flow<'a> {
             return self.app_failed(Some(wp_password::Error::DisabledForUser));
         }
         let user_id = user.id;
-        self.app_user = Some(user);
+        self.app_user = Some((user.id, user.app_passwords_available));
         self.stage = Stage::AppPasswords;
         Step::Need(Lookup::AppPasswords { user_id })
     }
 
     fn app_passwords(&mut self, rows: &[AppPasswordRow]) -> Step<'_> {
-        let Some(user) = self.app_user.take() else {
+        let Some((user_id, available)) = self.app_user.take() else {
             return self.app_failed(Some(wp_password::Error::IncorrectPassword));
         };
         fn item(r: &AppPasswordRow) -> app::Item<'_> {
@@ -935,8 +936,8 @@ impl<'a> Flow<'a> {
             &heap
         };
         let account = app::Account {
-            user_id: user.id,
-            available: user.app_passwords_available,
+            user_id,
+            available,
             items,
         };
         let site = self.app_site();

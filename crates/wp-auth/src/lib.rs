@@ -197,27 +197,26 @@ pub fn authenticate<S: Store + ?Sized>(
     // OAuth1 buffers on the stack when they fit, else on the heap; none for other requests.
     const INLINE: (usize, usize) = (128, 4096);
     match Flow::buffers_needed(cfg, req) {
-        (0, 0) => drive(Flow::new(cfg, now, req), store),
+        (0, 0) => {
+            let mut flow = Flow::prepared(cfg, now, req, false, &mut [], &mut []);
+            drive(&mut flow, store)
+        }
         (e, b) if e <= INLINE.0 && b <= INLINE.1 => {
             let mut entries = [wp_oauth1::Entry::EMPTY; INLINE.0];
             let mut bytes = [0u8; INLINE.1];
-            drive(
-                Flow::with_buffers(cfg, now, req, &mut entries, &mut bytes),
-                store,
-            )
+            let mut flow = Flow::prepared(cfg, now, req, true, &mut entries, &mut bytes);
+            drive(&mut flow, store)
         }
         (e, b) => {
             let mut entries = alloc::vec![wp_oauth1::Entry::EMPTY; e];
             let mut bytes = alloc::vec![0u8; b];
-            drive(
-                Flow::with_buffers(cfg, now, req, &mut entries, &mut bytes),
-                store,
-            )
+            let mut flow = Flow::prepared(cfg, now, req, true, &mut entries, &mut bytes);
+            drive(&mut flow, store)
         }
     }
 }
 
-fn drive<S: Store + ?Sized>(mut flow: Flow<'_>, store: &S) -> Result<Outcome, Error<S::Error>> {
+fn drive<S: Store + ?Sized>(flow: &mut Flow<'_>, store: &S) -> Result<Outcome, Error<S::Error>> {
     let mut step = flow.start();
     loop {
         let answer = match step {
@@ -265,26 +264,20 @@ pub async fn authenticate_async<S: AsyncStore + ?Sized>(
     // OAuth1 buffers on the heap (a future keeps no large arrays); none for other requests.
     match Flow::buffers_needed(cfg, req) {
         (0, 0) => {
-            drive_async(
-                Flow::prepared(cfg, now, req, false, &mut [], &mut []),
-                store,
-            )
-            .await
+            let mut flow = Flow::prepared(cfg, now, req, false, &mut [], &mut []);
+            drive_async(&mut flow, store).await
         }
         (e, b) => {
             let mut entries = alloc::vec![wp_oauth1::Entry::EMPTY; e];
             let mut bytes = alloc::vec![0u8; b];
-            drive_async(
-                Flow::prepared(cfg, now, req, true, &mut entries, &mut bytes),
-                store,
-            )
-            .await
+            let mut flow = Flow::prepared(cfg, now, req, true, &mut entries, &mut bytes);
+            drive_async(&mut flow, store).await
         }
     }
 }
 
 async fn drive_async<S: AsyncStore + ?Sized>(
-    mut flow: Flow<'_>,
+    flow: &mut Flow<'_>,
     store: &S,
 ) -> Result<Outcome, Error<S::Error>> {
     let mut step = flow.start();
