@@ -22,34 +22,13 @@ use wp_cookie::session::SessionMeta;
 use wp_cookie::{Options, User, UserStore, Verifier};
 use wp_nonce::rest::{CookieAuth, NonceSources, cookie_check};
 use wp_password::app;
+use wp_testkit::fixtures::{FakeSalts, oauth1_plugin_header};
 
 const NOW: u64 = 1_700_000_000;
 const SITE: &[u8] = b"https://example.com";
 const USER_PASS: &[u8] = b"$P$BabcdefghIJKLMNOPQRSTUVWXYZ01234";
 const TOKEN: &[u8] = b"Xq3Lr6hK0bJv2TtYwP9sF1mZc8aNdE4gRuV7iOyBk5H";
 const APP: &[u8] = b"abcdEFGHijklMNOPqrstUVWX";
-
-struct Salts;
-
-impl wp_hash::SaltSource for Salts {
-    fn constant(&self, name: &str) -> Option<&[u8]> {
-        Some(match name {
-            "AUTH_KEY" => b"bench AUTH_KEY (fake)",
-            "AUTH_SALT" => b"bench AUTH_SALT (fake)",
-            "SECURE_AUTH_KEY" => b"bench SECURE_AUTH_KEY (fake)",
-            "SECURE_AUTH_SALT" => b"bench SECURE_AUTH_SALT (fake)",
-            "LOGGED_IN_KEY" => b"bench LOGGED_IN_KEY (fake)",
-            "LOGGED_IN_SALT" => b"bench LOGGED_IN_SALT (fake)",
-            "NONCE_KEY" => b"bench NONCE_KEY (fake)",
-            "NONCE_SALT" => b"bench NONCE_SALT (fake)",
-            _ => return None,
-        })
-    }
-
-    fn site_option(&self, _: &str) -> Option<&[u8]> {
-        None
-    }
-}
 
 /// The same data as the in-memory store, borrowed: what hand-written glue would look up.
 struct Borrowed<'a> {
@@ -90,39 +69,11 @@ fn oauth1_header(cfg: &Config, url: &[u8]) -> Vec<u8> {
     let params = format!(
         "oauth_consumer_key=\"ck\", oauth_token=\"tk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"{NOW}\", oauth_nonce=\"bench-nonce\", oauth_version=\"1.0\""
     );
-    let unsigned = format!("OAuth {params}");
-    let req = oauth1_sig::Request {
-        method: b"GET",
-        url,
-        authorization: Some(unsigned.as_bytes()),
-        content_type: None,
-        body: b"",
-    };
-    let site = wp_oauth1::Site {
-        home: &cfg.home,
-        is_ssl: true,
-    };
-    let mut entries = vec![wp_oauth1::Entry::EMPTY; 128];
-    let mut bytes = vec![0u8; 4096];
-    let signed = wp_oauth1::collect(&req, &site, &mut entries, &mut bytes).unwrap();
-    let sig = wp_oauth1::sign(
-        &oauth1_sig::Secrets {
-            consumer_secret: b"consumer-secret",
-            token_secret: Some(b"token-secret"),
-        },
-        oauth1_sig::Method::HmacSha1,
-        &signed,
-    );
-    let encoded = sig
-        .as_str()
-        .replace('+', "%2B")
-        .replace('/', "%2F")
-        .replace('=', "%3D");
-    format!("OAuth {params}, oauth_signature=\"{encoded}\"").into_bytes()
+    oauth1_plugin_header(&cfg.home, url, &params, b"consumer-secret", b"token-secret")
 }
 
 fn auth(c: &mut Criterion) {
-    let mut cfg = Config::new(Keys::from_source(&Salts).unwrap(), SITE, SITE);
+    let mut cfg = Config::new(Keys::from_source(&FakeSalts).unwrap(), SITE, SITE);
     cfg.version = WpVersion::Wp68;
     cfg.oauth1 = Some(OAuth1::default());
     let mut sessions = wp_cookie::session::SessionTokens::new();

@@ -5,9 +5,11 @@
 //! - [`oracle`]: finds and drives the live reference implementations (WordPress's own PHP),
 //!   failing instead of skipping when CI asks for them.
 //! - [`site`]: a real WordPress in a private MariaDB, served over HTTP on loopback.
+//! - [`fixtures`]: fake salts and an OAuth1-plugin signature, for the facade's tests and benches.
 //! - [`growth`]: cost growth from 1,000 to 100,000 parameters, for the hostile-size tests.
 //! - [`assert_redacted`]: a `Debug` output holds no secret, for every crate's redaction test.
 
+pub mod fixtures;
 pub mod growth;
 pub mod oracle;
 pub mod site;

@@ -21,36 +21,14 @@ use wp_auth::{
     UserRow, Verifier, WpVersion,
 };
 use wp_cookie::session::SessionTokens;
+use wp_testkit::fixtures::{FakeSalts, oauth1_plugin_header};
 use wp_testkit::oracle::Rng;
 
 const NOW: u64 = 1_700_000_000;
 const SITE: &[u8] = b"https://example.com";
 
-struct Salts;
-
-impl wp_hash::SaltSource for Salts {
-    fn constant(&self, name: &str) -> Option<&[u8]> {
-        // Distinct fake salts, one per constant.
-        Some(match name {
-            "AUTH_KEY" => b"test auth key",
-            "AUTH_SALT" => b"test auth salt",
-            "SECURE_AUTH_KEY" => b"test secure auth key",
-            "SECURE_AUTH_SALT" => b"test secure auth salt",
-            "LOGGED_IN_KEY" => b"test logged in key",
-            "LOGGED_IN_SALT" => b"test logged in salt",
-            "NONCE_KEY" => b"test nonce key",
-            "NONCE_SALT" => b"test nonce salt",
-            _ => return None,
-        })
-    }
-
-    fn site_option(&self, _: &str) -> Option<&[u8]> {
-        None
-    }
-}
-
 fn config() -> Config {
-    let mut cfg = Config::new(Keys::from_source(&Salts).unwrap(), SITE, SITE);
+    let mut cfg = Config::new(Keys::from_source(&FakeSalts).unwrap(), SITE, SITE);
     cfg.version = WpVersion::Wp68;
     cfg.oauth1 = Some(OAuth1::default());
     cfg
@@ -304,40 +282,13 @@ fn oauth1_request(cfg: &Config, nonce: &str, consumer: &[u8], secret: &[u8]) -> 
         "oauth_consumer_key=\"{}\", oauth_token=\"tk\", oauth_signature_method=\"HMAC-SHA1\", oauth_timestamp=\"{NOW}\", oauth_nonce=\"{nonce}\", oauth_version=\"1.0\"",
         String::from_utf8_lossy(consumer)
     );
-    let unsigned = format!("OAuth {params}");
-    let req = oauth1_sig::Request {
-        method: b"GET",
-        url: b"/wp-json/wp/v2/users/me?context=edit",
-        authorization: Some(unsigned.as_bytes()),
-        content_type: None,
-        body: b"",
-    };
-    let site = wp_oauth1::Site {
-        home: &cfg.home,
-        is_ssl: true,
-    };
-    let mut entries = vec![wp_oauth1::Entry::EMPTY; 128];
-    let mut bytes = vec![0u8; 4096];
-    let signed = wp_oauth1::collect(&req, &site, &mut entries, &mut bytes).unwrap();
-    let sig = wp_oauth1::sign(
-        &oauth1_sig::Secrets {
-            consumer_secret: secret,
-            token_secret: Some(b"token-secret"),
-        },
-        oauth1_sig::Method::HmacSha1,
-        &signed,
-    );
-    let encoded: String = sig
-        .as_str()
-        .bytes()
-        .map(|b| match b {
-            b'+' => "%2B".to_owned(),
-            b'/' => "%2F".to_owned(),
-            b'=' => "%3D".to_owned(),
-            b => (b as char).to_string(),
-        })
-        .collect();
-    format!("OAuth {params}, oauth_signature=\"{encoded}\"").into_bytes()
+    oauth1_plugin_header(
+        &cfg.home,
+        b"/wp-json/wp/v2/users/me?context=edit",
+        &params,
+        secret,
+        b"token-secret",
+    )
 }
 
 #[test]

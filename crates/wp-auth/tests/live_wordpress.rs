@@ -634,44 +634,26 @@ fn wordpress_flows_over_http_agree() {
         String::from_utf8_lossy(&bob_nonce)
     );
 
-    // An application password created through the REST API (cookie + nonce, over "TLS").
-    let created = site.request(
-        "POST",
-        b"/index.php?rest_route=/wp/v2/users/me/application-passwords",
-        &[
-            ("Cookie", &bob_cookies),
-            ("X-WP-Nonce", &bob_nonce),
-            ("X-Test-Https", b"1"),
-            ("Content-Type", b"application/x-www-form-urlencoded"),
-        ],
-        b"name=client",
-    );
-    assert_eq!(
-        created.status,
-        201,
-        "{}",
-        String::from_utf8_lossy(&created.body)
-    );
-    let app = created.json()["password"]
-        .as_str()
-        .expect("password")
-        .to_owned();
-    let second = site.request(
-        "POST",
-        b"/index.php?rest_route=/wp/v2/users/me/application-passwords",
-        &[
-            ("Cookie", &bob_cookies),
-            ("X-WP-Nonce", &bob_nonce),
-            ("X-Test-Https", b"1"),
-            ("Content-Type", b"application/x-www-form-urlencoded"),
-        ],
-        b"name=revoked",
-    );
-    let revoked = second.json()["password"]
-        .as_str()
-        .expect("password")
-        .to_owned();
-    let revoked_uuid = second.json()["uuid"].as_str().expect("uuid").to_owned();
+    // Application passwords created through the REST API (cookie + nonce, over "TLS"):
+    // (password, uuid).
+    let create = |name: &str| {
+        let resp = site.request(
+            "POST",
+            b"/index.php?rest_route=/wp/v2/users/me/application-passwords",
+            &[
+                ("Cookie", &bob_cookies),
+                ("X-WP-Nonce", &bob_nonce),
+                ("X-Test-Https", b"1"),
+                ("Content-Type", b"application/x-www-form-urlencoded"),
+            ],
+            format!("name={name}").as_bytes(),
+        );
+        assert_eq!(resp.status, 201, "{}", String::from_utf8_lossy(&resp.body));
+        let json = resp.json();
+        (s(&json["password"]), s(&json["uuid"]))
+    };
+    let (app, _) = create("client");
+    let (revoked, revoked_uuid) = create("revoked");
     let gone = site.request(
         "DELETE",
         format!("/index.php?rest_route=/wp/v2/users/me/application-passwords/{revoked_uuid}")
