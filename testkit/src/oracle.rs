@@ -41,14 +41,7 @@ pub fn probe_php_wordpress() -> Result<PhpWordPress, String> {
     let wordpress = PathBuf::from(
         std::env::var_os("WP_AUTH_WORDPRESS").unwrap_or_else(|| "/usr/share/wordpress".into()),
     );
-    let modules = Command::new(&php).arg("-m").output().map_err(|e| {
-        format!(
-            "cannot run `{}` ({e}): apt-get install php-cli",
-            php.display()
-        )
-    })?;
-    let modules = String::from_utf8_lossy(&modules.stdout);
-    if !modules.lines().any(|l| l.trim() == "uopz") {
+    if !php_has_module(&php, "uopz")? {
         return Err("PHP lacks the uopz extension: apt-get install php-uopz".into());
     }
     if !wordpress.join("wp-includes/pluggable.php").is_file() {
@@ -58,6 +51,22 @@ pub fn probe_php_wordpress() -> Result<PhpWordPress, String> {
         ));
     }
     Ok(PhpWordPress { php, wordpress })
+}
+
+/// Whether `php -m` lists `module`.
+///
+/// # Errors
+/// A sentence saying PHP cannot run, and how to install it.
+pub(crate) fn php_has_module(php: &Path, module: &str) -> Result<bool, String> {
+    let out = Command::new(php).arg("-m").output().map_err(|e| {
+        format!(
+            "cannot run `{}` ({e}): apt-get install php-cli",
+            php.display()
+        )
+    })?;
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.trim() == module))
 }
 
 /// The PHP oracle, or `None` (after a loud notice) when it is missing and not required.

@@ -94,14 +94,7 @@ fn probe() -> Result<(PathBuf, PathBuf, PathBuf, PathBuf), String> {
     let wordpress = tool("WP_AUTH_WORDPRESS", "/usr/share/wordpress");
     let mariadbd = tool("WP_AUTH_MARIADBD", "/usr/sbin/mariadbd");
     let install_db = tool("WP_AUTH_MARIADB_INSTALL_DB", "mariadb-install-db");
-    let modules = Command::new(&php).arg("-m").output().map_err(|e| {
-        format!(
-            "cannot run `{}` ({e}): apt-get install php-cli",
-            php.display()
-        )
-    })?;
-    let modules = String::from_utf8_lossy(&modules.stdout);
-    if !modules.lines().any(|l| l.trim() == "mysqli") {
+    if !crate::oracle::php_has_module(&php, "mysqli")? {
         return Err("PHP lacks mysqli: apt-get install php-mysql".into());
     }
     if !wordpress.join("wp-settings.php").is_file() {
