@@ -2,8 +2,9 @@
 //! of the same work done with the crates directly (their own ops in sequence, no facade, no
 //! owned rows) — the facade's overhead is the ratio.
 //!
-//! - `auth/cookie-nonce`: a logged_in cookie and `X-WP-Nonce`; floor = `CookieName::find_in`,
-//!   `wp_cookie::validate` over a borrowing store, `wp_nonce::rest::cookie_check`.
+//! - `auth/cookie-nonce`: a logged_in cookie as browsers send it (`%7C`) and `X-WP-Nonce`;
+//!   floor = `CookieName::find_in`, `wp_php::cookie::decode_value`, `wp_cookie::validate` over
+//!   a borrowing store, `wp_nonce::rest::cookie_check`.
 //! - `auth/app-password`: Basic with an application password (6.8 `$generic$`); floor =
 //!   `app::populate` and `app::authenticate` over a borrowing store.
 //! - `auth/oauth1`: an OAuth1 request signed for the plugin (HMAC-SHA1, 4 query parameters);
@@ -133,11 +134,16 @@ fn auth(c: &mut Criterion) {
     )
     .to_vec();
     let name = cfg.cookie_names.logged_in().to_string();
+    // As browsers send it: WordPress's setcookie() encodes each `|` as `%7C`.
+    let encoded: Vec<u8> = cookie
+        .iter()
+        .flat_map(|&b| if b == b'|' { b"%7C".to_vec() } else { vec![b] })
+        .collect();
     let header = [
         b"wp-settings-1=x; ".as_slice(),
         name.as_bytes(),
         b"=",
-        &cookie,
+        &encoded,
     ]
     .concat();
     let nonce = wp_nonce::create(
@@ -165,7 +171,9 @@ fn auth(c: &mut Criterion) {
         b.iter(|| {
             let header = black_box(&header[..]);
             let _ = cfg.cookie_names.secure_auth().find_in(header);
-            let value = cfg.cookie_names.logged_in().find_in(header)?;
+            let raw = cfg.cookie_names.logged_in().find_in(header)?;
+            let mut buf = [0u8; 256];
+            let value = wp_php::cookie::decode_value(raw, &mut buf).ok()?;
             let valid = wp_cookie::validate(
                 &cfg.keys.logged_in,
                 NOW,

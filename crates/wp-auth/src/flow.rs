@@ -107,6 +107,49 @@ struct Account {
     user: Option<bool>,
 }
 
+/// A cookie's value as PHP decodes it: borrowed from the request when it holds no `%`,
+/// else decoded inline (a WordPress cookie is under 256 bytes), else on the heap.
+#[allow(clippy::large_enum_variant)] // inline on purpose: no allocation per request
+enum CookieValue<'a> {
+    Borrowed(&'a [u8]),
+    Inline([u8; INLINE_COOKIE], usize),
+    Heap(Vec<u8>),
+}
+
+/// Decoded cookie values up to this many bytes stay off the heap.
+const INLINE_COOKIE: usize = 256;
+
+impl<'a> CookieValue<'a> {
+    /// `raw` decoded (`rawurldecode`, as PHP fills `$_COOKIE`).
+    fn decode(raw: &'a [u8]) -> Self {
+        if !raw.contains(&b'%') {
+            return Self::Borrowed(raw);
+        }
+        let mut buf = [0u8; INLINE_COOKIE];
+        let mut n = 0;
+        let mut decoded = wp_php::url::rawurldecode(raw);
+        for (slot, b) in buf.iter_mut().zip(&mut decoded) {
+            *slot = b;
+            n += 1;
+        }
+        if decoded.clone().next().is_none() {
+            return Self::Inline(buf, n);
+        }
+        let mut heap = Vec::with_capacity(raw.len());
+        heap.extend_from_slice(buf.get(..n).unwrap_or_default());
+        heap.extend(decoded);
+        Self::Heap(heap)
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Self::Borrowed(b) => b,
+            Self::Inline(buf, n) => buf.get(..*n).unwrap_or_default(),
+            Self::Heap(v) => v,
+        }
+    }
+}
+
 /// The name being looked up, without copying it where it can be borrowed.
 #[derive(Debug)]
 enum LoginKey<'a> {
@@ -160,7 +203,7 @@ pub struct Flow<'a> {
     oauth1: bool,
     stage: Stage,
     /// The cookie being validated (decoded).
-    cookie: Cow<'a, [u8]>,
+    cookie: CookieValue<'a>,
     /// The name being looked up (`get_user_by('login')` / `('email')`).
     login: LoginKey<'a>,
     /// The logged_in cookie was looked for (and, when present, is in `cookie`).
@@ -362,7 +405,7 @@ impl<'a> Flow<'a> {
             now,
             req,
             stage: Stage::Start,
-            cookie: Cow::Borrowed(&[]),
+            cookie: CookieValue::Borrowed(&[]),
             login: LoginKey::Request(&[]),
             logged_in_seen: None,
             unexpired: None,
@@ -432,13 +475,10 @@ impl<'a> Flow<'a> {
     }
 
     /// `$_COOKIE[name]` for a scheme, decoded as PHP decodes it.
-    fn cookie_value(&self, scheme: Scheme) -> Option<Cow<'a, [u8]>> {
+    fn cookie_value(&self, scheme: Scheme) -> Option<CookieValue<'a>> {
         let header = self.req.cookie?;
         let raw = self.cfg.cookie_names.for_scheme(scheme).find_in(header)?;
-        if !raw.contains(&b'%') {
-            return Some(Cow::Borrowed(raw));
-        }
-        Some(Cow::Owned(wp_php::url::rawurldecode(raw).collect()))
+        Some(CookieValue::decode(raw))
     }
 
     fn options(&self) -> Options {
@@ -470,7 +510,7 @@ impl<'a> Flow<'a> {
 
     fn try_cookie(&mut self, slot: Slot) -> Step<'_> {
         let (_, scheme) = self.cookie_key(slot);
-        let value = self.cookie_value(scheme).filter(|v| !php_empty(v));
+        let value = self.cookie_value(scheme).filter(|v| !php_empty(v.bytes()));
         if slot == Slot::LoggedIn {
             self.logged_in_seen = Some(value.is_some());
         }
@@ -480,22 +520,30 @@ impl<'a> Flow<'a> {
             return self.next_slot(slot);
         };
         self.cookie = value;
+        self.unexpired = None;
         let opts = self.options();
-        let login = match &self.cookie {
-            Cow::Borrowed(c) => {
-                match wp_cookie::parse(c).and_then(|p| p.check_expiry(self.now, &opts)) {
-                    Ok(u) => lookup_login(u.login()).map(|l| match l {
+        let login = if let CookieValue::Borrowed(c) = self.cookie {
+            // Parsed once: what the MAC check and the nonce's token need is kept.
+            let parsed = wp_cookie::parse(c);
+            if slot == Slot::LoggedIn {
+                self.logged_in_token = Some(parsed.map_or(&[][..], |p| p.token));
+            }
+            match parsed.and_then(|p| p.check_expiry(self.now, &opts)) {
+                Ok(u) => {
+                    self.unexpired = Some(u);
+                    lookup_login(u.login()).map(|l| match l {
                         Cow::Borrowed(b) => LoginKey::Request(b),
                         Cow::Owned(o) => LoginKey::Owned(o),
-                    }),
-                    Err(_) => None,
+                    })
                 }
+                Err(_) => None,
             }
-            Cow::Owned(c) => {
-                match wp_cookie::parse(c).and_then(|p| p.check_expiry(self.now, &opts)) {
-                    Ok(u) => lookup_login(u.login()).map(|l| LoginKey::Owned(l.into_owned())),
-                    Err(_) => None,
-                }
+        } else {
+            match wp_cookie::parse(self.cookie.bytes())
+                .and_then(|p| p.check_expiry(self.now, &opts))
+            {
+                Ok(u) => lookup_login(u.login()).map(|l| LoginKey::Owned(l.into_owned())),
+                Err(_) => None,
             }
         };
         let Some(login) = login else {
@@ -512,7 +560,7 @@ impl<'a> Flow<'a> {
         let authentic = user.and_then(|user| {
             let unexpired = match self.unexpired {
                 Some(u) => u,
-                None => wp_cookie::parse(&self.cookie)
+                None => wp_cookie::parse(self.cookie.bytes())
                     .and_then(|p| p.check_expiry(self.now, &self.options()))
                     .ok()?,
             };
@@ -1040,16 +1088,18 @@ impl<'a> Flow<'a> {
         };
         // `wp_get_session_token()`: the logged_in cookie's third field, merely parsed (the
         // cookie already read when its slot was tried).
-        let logged_in = match (self.logged_in_seen, self.logged_in_token) {
-            (Some(true), Some(_)) => None,
-            (Some(true), None) => Some(core::mem::take(&mut self.cookie)),
-            (Some(false), _) => None,
-            (None, _) => self.cookie_value(Scheme::LoggedIn),
+        let found;
+        let logged_in: Option<&[u8]> = match self.logged_in_seen {
+            Some(true) => Some(self.cookie.bytes()),
+            Some(false) => None,
+            None => {
+                found = self.cookie_value(Scheme::LoggedIn);
+                found.as_ref().map(CookieValue::bytes)
+            }
         };
-        let token = match self.logged_in_token {
-            Some(t) => t,
-            None => logged_in
-                .as_deref()
+        let token = match (self.logged_in_seen, self.logged_in_token) {
+            (Some(true), Some(t)) => t,
+            _ => logged_in
                 .filter(|v| !php_empty(v))
                 .and_then(|v| wp_cookie::parse(v).ok())
                 .map_or(&[][..], |p| p.token),
