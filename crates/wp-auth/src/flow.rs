@@ -161,16 +161,6 @@ enum LoginKey<'a> {
     Owned(Vec<u8>),
 }
 
-/// The bytes of `raw` that `trim()` keeps, as a range.
-fn trim_range(raw: &[u8]) -> core::ops::Range<usize> {
-    let t = wp_php::trim(raw);
-    let start = raw
-        .iter()
-        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b))
-        .unwrap_or(0);
-    start..start + t.len()
-}
-
 /// An OAuth1 request read once, kept across its lookups.
 #[derive(Debug)]
 struct OAuthPending<'a> {
@@ -660,7 +650,7 @@ impl<'a> Flow<'a> {
             // No password to check, but on an early-user site the application-password filter
             // of the API request looks the name up: find whether it names a user.
             self.login = match n {
-                Cow::Borrowed(_) => LoginKey::Basic(trim_range(login)),
+                Cow::Borrowed(_) => LoginKey::Basic(wp_php::trim_range(login)),
                 Cow::Owned(o) => LoginKey::Owned(o.clone()),
             };
             self.account = Some(Account {
@@ -675,7 +665,7 @@ impl<'a> Flow<'a> {
             return self.after_account();
         }
         self.login = match name {
-            Some(Cow::Borrowed(_)) => LoginKey::Basic(trim_range(login)),
+            Some(Cow::Borrowed(_)) => LoginKey::Basic(wp_php::trim_range(login)),
             Some(Cow::Owned(o)) => LoginKey::Owned(o),
             None => LoginKey::Owned(Vec::new()),
         };
@@ -903,7 +893,7 @@ impl<'a> Flow<'a> {
         }
         let login = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
         let key = match lookup_login(login) {
-            Some(Cow::Borrowed(_)) => LoginKey::Basic(trim_range(login)),
+            Some(Cow::Borrowed(_)) => LoginKey::Basic(wp_php::trim_range(login)),
             Some(Cow::Owned(o)) => LoginKey::Owned(o),
             None => return self.app_by_login(None),
         };
@@ -918,7 +908,7 @@ impl<'a> Flow<'a> {
         }
         let login = self.basic.as_ref().map_or(&[][..], BasicCredentials::login);
         if app::is_email(login) && !php_empty(wp_php::trim(login)) {
-            self.login = LoginKey::Basic(trim_range(login));
+            self.login = LoginKey::Basic(wp_php::trim_range(login));
             self.stage = Stage::AppByEmail;
             return Step::Need(Lookup::UserByEmail(self.login_key()));
         }

@@ -68,10 +68,16 @@ pub enum ArrayKey<'a> {
 /// PHP's `trim()` with its default characters (space, `\t`, `\n`, `\r`, NUL, `\x0B`).
 #[must_use]
 pub fn trim(s: &[u8]) -> &[u8] {
+    s.get(trim_range(s)).unwrap_or_default()
+}
+
+/// Where [`trim`]'s result lies in `s`, for callers that keep offsets rather than a borrow.
+#[must_use]
+pub fn trim_range(s: &[u8]) -> core::ops::Range<usize> {
     let ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0 | 0x0b);
     let start = s.iter().position(|b| !ws(b)).unwrap_or(s.len());
     let end = s.iter().rposition(|b| !ws(b)).map_or(start, |i| i + 1);
-    s.get(start..end).unwrap_or_default()
+    start..end
 }
 
 /// WordPress's `is_ssl()` from `$_SERVER`: `HTTPS` is `on` in any case or loosely equal to
