@@ -227,10 +227,15 @@ impl WordPressSite {
         std::fs::create_dir_all(&dir).expect("create the site's directory");
         let datadir = dir.join("db");
         let socket = dir.join("mysql.sock");
+        // A private tmpdir: concurrent bootstraps in one /tmp collide on their temporary
+        // tables ("Unknown table 'mysql.tmp_user_sys'").
+        let tmpdir = dir.join("tmp");
+        std::fs::create_dir_all(&tmpdir).expect("create the database's tmpdir");
         run_ok(
             Command::new(install_db)
                 .arg("--no-defaults")
                 .arg(format!("--datadir={}", datadir.display()))
+                .arg(format!("--tmpdir={}", tmpdir.display()))
                 .args([
                     "--auth-root-authentication-method=normal",
                     "--skip-test-db",
@@ -241,6 +246,7 @@ impl WordPressSite {
             .arg("--no-defaults")
             .arg(format!("--datadir={}", datadir.display()))
             .arg(format!("--socket={}", socket.display()))
+            .arg(format!("--tmpdir={}", tmpdir.display()))
             .arg(format!("--pid-file={}", dir.join("db.pid").display()))
             .arg(format!("--log-error={}", dir.join("db.err").display()))
             .args([
