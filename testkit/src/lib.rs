@@ -11,6 +11,7 @@
 
 pub mod fixtures;
 pub mod growth;
+pub mod http;
 pub mod oracle;
 pub mod site;
 pub mod vectors;

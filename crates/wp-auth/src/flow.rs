@@ -640,7 +640,8 @@ impl<'a> Flow<'a> {
         let password = wp_php::trim(c.password_if_set().unwrap_or_default());
         let name = lookup_login(login);
         let empty = match (&name, php_empty(password)) {
-            (None, _) => Some(BasicAuthError::EmptyUsername),
+            (None, true) => Some(BasicAuthError::EmptyUsernameAndPassword),
+            (None, false) => Some(BasicAuthError::EmptyUsername),
             (Some(_), true) => Some(BasicAuthError::EmptyPassword),
             _ => None,
         };

@@ -6,19 +6,27 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "axum")]
+pub mod axum;
 #[cfg(feature = "std")]
 pub mod config;
 mod flow;
+#[cfg(feature = "http")]
+pub mod http;
 #[cfg(feature = "std")]
 mod memory;
 mod outcome;
 mod request;
 mod store;
+#[cfg(feature = "tower")]
+pub mod tower;
 
 pub use flow::{Answer, Flow, Lookup, Step};
 #[cfg(feature = "std")]
 pub use memory::{MemoryStore, MemoryUser};
-pub use outcome::{Authenticated, BasicAuthError, Effects, Error, Method, Outcome, RestError};
+pub use outcome::{
+    Authenticated, BasicAuthError, Effects, Error, Json, Method, Outcome, RestError,
+};
 pub use request::RequestView;
 pub use store::{
     AppPasswordRow, AsyncStore, MetaError, OAuth1Consumer, OAuth1Token, ReplayKey, Store,

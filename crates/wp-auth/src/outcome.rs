@@ -23,6 +23,19 @@ pub enum Method {
     AccountPassword,
 }
 
+impl Method {
+    /// A name for logs: `cookie`, `app_password`, `oauth1`, `account_password`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Cookie => "cookie",
+            Self::AppPassword { .. } => "app_password",
+            Self::OAuth1 => "oauth1",
+            Self::AccountPassword => "account_password",
+        }
+    }
+}
+
 /// What WordPress does to the response besides answering.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct Effects {
@@ -122,6 +135,8 @@ pub enum RestError {
 pub enum BasicAuthError {
     /// `empty_username`.
     EmptyUsername,
+    /// `empty_username`, with `empty_password` as its additional error (both were empty).
+    EmptyUsernameAndPassword,
     /// `empty_password`.
     EmptyPassword,
     /// `application_passwords_disabled` (application passwords over plain HTTP).
@@ -136,7 +151,7 @@ impl BasicAuthError {
     #[must_use]
     pub const fn code(self) -> &'static str {
         match self {
-            Self::EmptyUsername => "empty_username",
+            Self::EmptyUsername | Self::EmptyUsernameAndPassword => "empty_username",
             Self::EmptyPassword => "empty_password",
             Self::AppPasswordsDisabled => "application_passwords_disabled",
             Self::Password(e) => e.code(),
@@ -147,7 +162,9 @@ impl BasicAuthError {
     #[must_use]
     pub const fn message(self) -> &'static str {
         match self {
-            Self::EmptyUsername => "<strong>Error:</strong> The username field is empty.",
+            Self::EmptyUsername | Self::EmptyUsernameAndPassword => {
+                "<strong>Error:</strong> The username field is empty."
+            }
             Self::EmptyPassword => "<strong>Error:</strong> The password field is empty.",
             Self::AppPasswordsDisabled => "Application passwords are not available.",
             Self::Password(e) => match e.message() {
@@ -210,6 +227,71 @@ impl RestError {
             _ => false,
         }
     }
+}
+
+impl RestError {
+    /// The body WordPress answers with: `{"code":…,"message":…,"data":{"status":…}}` as PHP's
+    /// `json_encode()` writes it (`/` escaped, non-ASCII as `\uXXXX`); `"data":null` for the
+    /// Basic-Auth plugin's errors, which carry no data.
+    #[must_use]
+    pub const fn json(self) -> Json {
+        Json(self)
+    }
+}
+
+/// A [`RestError`]'s JSON body, written by `Display` (see [`RestError::json`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Json(RestError);
+
+impl fmt::Display for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        f.write_str("{\"code\":")?;
+        php_json_string(f, e.code())?;
+        f.write_str(",\"message\":")?;
+        php_json_string(f, e.message())?;
+        match e {
+            RestError::BasicAuth {
+                error: BasicAuthError::EmptyUsernameAndPassword,
+                ..
+            } => {
+                let also = BasicAuthError::EmptyPassword;
+                f.write_str(",\"data\":null,\"additional_errors\":[{\"code\":")?;
+                php_json_string(f, also.code())?;
+                f.write_str(",\"message\":")?;
+                php_json_string(f, also.message())?;
+                f.write_str(",\"data\":null}]}")
+            }
+            RestError::BasicAuth { .. } => f.write_str(",\"data\":null}"),
+            _ => write!(f, ",\"data\":{{\"status\":{}}}}}", e.status()),
+        }
+    }
+}
+
+/// A string as PHP's `json_encode()` writes it without flags.
+fn php_json_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    use fmt::Write as _;
+    f.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '/' => f.write_str("\\/")?,
+            '\u{8}' => f.write_str("\\b")?,
+            '\u{c}' => f.write_str("\\f")?,
+            '\n' => f.write_str("\\n")?,
+            '\r' => f.write_str("\\r")?,
+            '\t' => f.write_str("\\t")?,
+            ' '..='~' => f.write_char(c)?,
+            _ => {
+                let mut units = [0u16; 2];
+                for u in c.encode_utf16(&mut units) {
+                    write!(f, "\\u{u:04x}")?;
+                }
+            }
+        }
+    }
+    f.write_char('"')
 }
 
 impl fmt::Display for RestError {
