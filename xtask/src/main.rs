@@ -109,6 +109,8 @@ fn library_crates() -> Vec<String> {
         .map(|d| {
             d.filter_map(Result::ok)
                 .filter(|e| e.path().join("Cargo.toml").is_file())
+                // Libraries only (the command-line tool is a binary).
+                .filter(|e| e.path().join("src/lib.rs").is_file())
                 .filter_map(|e| e.file_name().to_str().map(str::to_owned))
                 .collect()
         })

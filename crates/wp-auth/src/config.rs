@@ -184,6 +184,12 @@ impl WpConfig {
         }
     }
 
+    /// The 1-based line where the file defines `name`, if it does.
+    #[must_use]
+    pub fn line(&self, name: &str) -> Option<usize> {
+        self.constants.get(name).map(|(_, line)| *line)
+    }
+
     /// Whether the file defines `name` at all (with a string literal or any other value).
     #[must_use]
     pub fn is_defined(&self, name: &str) -> bool {

@@ -339,17 +339,13 @@ impl<'a> Flow<'a> {
         if !Self::oauth1_possible(cfg, req) {
             return (0, 0);
         }
-        let params = oauth1_sig::Request {
+        wp_oauth1::buffers_for(&oauth1_sig::Request {
             method: req.method,
             url: req.url,
             authorization: req.authorization,
             content_type: req.content_type,
             body: req.body,
-        }
-        .max_params();
-        let text = req.url.len() + req.body.len() + req.authorization.map_or(0, <[u8]>::len);
-        // wp-oauth1's bound: eight entries per parameter, four bytes per input byte.
-        (8 * (params + 4), 4 * text + 64)
+        })
     }
 
     /// Whether the request can be an OAuth1 request for the site.

@@ -130,29 +130,36 @@ impl ErrorResponse {
         }
     }
 
-    pub(crate) const fn body_too_large(version: WpVersion) -> Self {
+    /// 413 `wp_auth_body_too_large`: a form body over the configured limit.
+    #[must_use]
+    pub const fn body_too_large(version: WpVersion) -> Self {
         Self {
             error: Rejected::BodyTooLarge,
             version,
         }
     }
 
-    pub(crate) const fn body_unreadable(version: WpVersion) -> Self {
+    /// 400 `wp_auth_body_unreadable`: the body could not be read.
+    #[must_use]
+    pub const fn body_unreadable(version: WpVersion) -> Self {
         Self {
             error: Rejected::BodyUnreadable,
             version,
         }
     }
 
-    pub(crate) const fn store_unavailable(version: WpVersion) -> Self {
+    /// 500 `wp_auth_store_unavailable`: a lookup failed.
+    #[must_use]
+    pub const fn store_unavailable(version: WpVersion) -> Self {
         Self {
             error: Rejected::StoreUnavailable,
             version,
         }
     }
 
-    #[cfg(feature = "axum")]
-    pub(crate) const fn layer_missing(version: WpVersion) -> Self {
+    /// 500 `wp_auth_layer_missing`: an extractor ran without the layer in front.
+    #[must_use]
+    pub const fn layer_missing(version: WpVersion) -> Self {
         Self {
             error: Rejected::LayerMissing,
             version,

@@ -427,6 +427,14 @@ pub fn parse<'a>(
     signed.map(Some)
 }
 
+/// The `entries` and `bytes` lengths [`parse`] and [`collect`] need for `req` at most: eight
+/// entries per parameter the request can carry, four bytes per input byte.
+#[must_use]
+pub fn buffers_for(req: &Request<'_>) -> (usize, usize) {
+    let text = req.url.len() + req.body.len() + req.authorization.map_or(0, <[u8]>::len);
+    (8 * (req.max_params() + 4), 4 * text + 64)
+}
+
 /// What the plugin signs for a request, without its required-parameter check (for base
 /// strings and client-side signing).
 ///
