@@ -104,13 +104,21 @@ fn opt<T: std::str::FromStr>(args: &[String], flag: &str) -> Result<Option<T>, S
 }
 
 /// Library crates: the folders under `crates/`.
+/// The crates to publish: every crate under `crates/` (libraries and the command-line tool).
+fn published_crates() -> Vec<String> {
+    crate_dirs(|_| true)
+}
+
+/// The library crates (the command-line tool is a binary).
 fn library_crates() -> Vec<String> {
+    crate_dirs(|dir| dir.join("src/lib.rs").is_file())
+}
+
+fn crate_dirs(keep: impl Fn(&Path) -> bool) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root().join("crates"))
         .map(|d| {
             d.filter_map(Result::ok)
-                .filter(|e| e.path().join("Cargo.toml").is_file())
-                // Libraries only (the command-line tool is a binary).
-                .filter(|e| e.path().join("src/lib.rs").is_file())
+                .filter(|e| e.path().join("Cargo.toml").is_file() && keep(&e.path()))
                 .filter_map(|e| e.file_name().to_str().map(str::to_owned))
                 .collect()
         })
@@ -193,6 +201,15 @@ fn ci(args: &[String]) -> Result<(), String> {
             "warnings",
         ])),
     );
+
+    // crates.io-ready: every crate under crates/ packages and its package builds on its own
+    // (the workspace's path dependencies resolved as if published).
+    let mut package = cargo();
+    package.args(["package", "--allow-dirty", "--quiet"]);
+    for krate in published_crates() {
+        package.args(["--package", &krate]);
+    }
+    tally.step("cargo package (crates/*)", run(&mut package));
 
     let mut test = cargo();
     test.args(["test", "--workspace"]);
