@@ -112,6 +112,22 @@ fn site(user_determined: UserDetermined) -> (Server, common::Fixture) {
         session_tokens: b"".as_slice().into(),
         app_passwords: Vec::new(),
     });
+    // A second grant, for another consumer.
+    store.add_oauth1_consumer(
+        b"ck2",
+        OAuth1Consumer {
+            id: 11,
+            secret: StoredSecret::new(b"other-secret").unwrap(),
+        },
+    );
+    store.add_oauth1_token(
+        b"tk2",
+        OAuth1Token {
+            consumer_id: 11,
+            user_id: 1,
+            secret: StoredSecret::new(b"token-secret").unwrap(),
+        },
+    );
     let layer = WpAuthLayer::new(Arc::new(f.cfg.clone()), Arc::new(store))
         .clock(|| NOW)
         .https(true)
@@ -257,6 +273,177 @@ fn oauth1() {
     let r = get_with(&s, ME, &[("Authorization", &unknown)]);
     assert_eq!(r.status, 401);
     assert_eq!(r.json()["code"], "json_consumer_notfound");
+}
+
+/// Every error the layer answers, through real HTTP: WordPress's code, status and body shape.
+#[test]
+fn every_failure_code() {
+    let (stock, f) = site(UserDetermined::Late);
+    let (early, _) = site(UserDetermined::Early);
+    // A site with the Basic-Auth plugin.
+    let mut f2 = fixture();
+    f2.cfg.basic_account_passwords = true;
+    let store = core::mem::take(&mut f2.store);
+    let basic_site = serve(
+        routes().layer(
+            WpAuthLayer::new(Arc::new(f2.cfg), Arc::new(store))
+                .clock(|| NOW)
+                .https(true),
+        ),
+    );
+    let signed = |params: &str, consumer_secret: &[u8]| {
+        wp_testkit::fixtures::oauth1_plugin_header(
+            &f.cfg.home,
+            ME,
+            params,
+            consumer_secret,
+            b"token-secret",
+        )
+    };
+    let oauth = |token: &str, method: &str, timestamp: u64, nonce: &str| {
+        signed(
+            &format!(
+                "oauth_consumer_key=\"ck\", oauth_token=\"{token}\", oauth_signature_method=\"{method}\", oauth_timestamp=\"{timestamp}\", oauth_nonce=\"{nonce}\", oauth_version=\"1.0\""
+            ),
+            b"consumer-secret",
+        )
+    };
+    let cookie: &[u8] = &f.cookie;
+    let deep_query = [ME, b"&_wpnonce[", &[b'a'; 600][..], b"]=1"].concat();
+    // (server, target, headers, status, code)
+    type Case<'a> = (&'a Server, Vec<u8>, Vec<(&'a str, Vec<u8>)>, u16, &'a str);
+    let cases: Vec<Case<'_>> = vec![
+        (
+            &stock,
+            ME.to_vec(),
+            vec![("Cookie", cookie.to_vec()), ("X-WP-Nonce", b"bad".to_vec())],
+            403,
+            "rest_cookie_invalid_nonce",
+        ),
+        (&stock, ME.to_vec(), vec![], 401, "rest_not_logged_in"),
+        (
+            &stock,
+            deep_query,
+            vec![("Cookie", cookie.to_vec())],
+            400,
+            "wp_auth_unreadable_input",
+        ),
+        (
+            &early,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"admin", b"nope"))],
+            401,
+            "incorrect_password",
+        ),
+        (
+            &early,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"nobody", b"nope"))],
+            401,
+            "invalid_username",
+        ),
+        (
+            &early,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"no@body.example", b"nope"))],
+            401,
+            "invalid_email",
+        ),
+        (
+            &early,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"editor", &f.app))],
+            401,
+            "application_passwords_disabled_for_user",
+        ),
+        (
+            &stock,
+            ME.to_vec(),
+            vec![("Authorization", b"OAuth oauth_consumer_key=\"ck\"".to_vec())],
+            401,
+            "json_oauth1_missing_parameter",
+        ),
+        (
+            &stock,
+            ME.to_vec(),
+            vec![("Authorization", oauth("nope", "HMAC-SHA1", NOW, "c1"))],
+            401,
+            "json_oauth1_invalid_token",
+        ),
+        (
+            &stock,
+            ME.to_vec(),
+            vec![("Authorization", oauth("tk2", "HMAC-SHA1", NOW, "c2"))],
+            401,
+            "json_oauth1_consumer_mismatch",
+        ),
+        (
+            &stock,
+            ME.to_vec(),
+            vec![("Authorization", oauth("tk", "RSA-SHA1", NOW, "c3"))],
+            401,
+            "json_oauth1_invalid_signature_method",
+        ),
+        (
+            &stock,
+            ME.to_vec(),
+            vec![("Authorization", oauth("tk", "HMAC-SHA1", NOW - 2000, "c4"))],
+            401,
+            "json_oauth1_invalid_timestamp",
+        ),
+        (
+            &basic_site,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"", b""))],
+            500,
+            "empty_username",
+        ),
+        (
+            &basic_site,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"admin", b""))],
+            500,
+            "empty_password",
+        ),
+        (
+            &basic_site,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"admin", b"wrong"))],
+            500,
+            "incorrect_password",
+        ),
+        (
+            &basic_site,
+            ME.to_vec(),
+            vec![("Authorization", basic(b"nobody", b"wrong"))],
+            500,
+            "invalid_username",
+        ),
+    ];
+    for (server, target, headers, status, code) in cases {
+        let headers: Vec<(&str, &[u8])> = headers.iter().map(|(n, v)| (*n, v.as_slice())).collect();
+        let r = get_with(server, &target, &headers);
+        assert_eq!(
+            (r.status, r.header("content-type")),
+            (status, Some(JSON)),
+            "{code}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let j = r.json();
+        assert_eq!(j["code"], code, "{}", String::from_utf8_lossy(&r.body));
+        assert!(
+            j["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{code}"
+        );
+        if status == 500 {
+            assert!(
+                j["data"].is_null(),
+                "{code}: wp_authenticate()'s errors carry no data"
+            );
+        } else {
+            assert_eq!(j["data"]["status"], status, "{code}");
+        }
+    }
 }
 
 #[test]
