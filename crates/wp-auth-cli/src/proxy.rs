@@ -82,6 +82,9 @@ pub(crate) struct ProxyArgs {
     /// WordPress version.
     #[arg(long, value_enum, default_value = "6.8")]
     wp_version: Version,
+    /// Log every decision (authenticated and anonymous too), not only rejections.
+    #[arg(long)]
+    verbose: bool,
 }
 
 /// Forwards a request to the upstream.
@@ -278,7 +281,11 @@ pub(crate) fn run(a: &ProxyArgs) -> Result<Report, Failure> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .with_max_level(tracing::Level::INFO)
+        .with_max_level(if a.verbose {
+            tracing::Level::DEBUG
+        } else {
+            tracing::Level::INFO
+        })
         .try_init()
         .map_err(|e| Failure(e.to_string()))?;
     let forward = Forward {

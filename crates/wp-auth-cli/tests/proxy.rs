@@ -182,7 +182,7 @@ impl Proxy {
                 "--listen",
                 "127.0.0.1:0",
             ])
-            .args(["--https", "--oauth1", "--body-limit", "1024"])
+            .args(["--https", "--oauth1", "--body-limit", "1024", "--verbose"])
             .args(extra)
             .stderr(Stdio::piped())
             .spawn()
@@ -433,6 +433,7 @@ fn the_proxy_decides_as_wordpress_and_forwards_the_rest() {
     assert!(proxy.stop().success(), "graceful shutdown exits 0");
     let log = log.lock().unwrap().clone();
     assert!(log.contains("code=\"rest_cookie_invalid_nonce\""), "{log}");
+    assert!(log.contains("outcome=\"oauth1\" user_id=1"), "{log}");
     assert!(log.contains("shutting down"), "{log}");
     for secret in [
         String::from_utf8_lossy(&c.nonce).into_owned(),
