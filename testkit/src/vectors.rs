@@ -18,6 +18,8 @@ use serde_json::Value;
 
 #[cfg(feature = "http-basic")]
 mod http_basic;
+#[cfg(feature = "wp-jwt")]
+mod jwt;
 #[cfg(feature = "oauth1")]
 mod oauth1;
 #[cfg(feature = "wp-cookie")]
@@ -36,6 +38,7 @@ pub const KINDS: &[&str] = &[
     "http-basic/challenge.json",
     "http-basic/encode.json",
     "http-basic/parse.json",
+    "jwt/tokens.json",
     "oauth1/authorization_header.json",
     "oauth1/base_string.json",
     "oauth1/percent_encode.json",
@@ -98,6 +101,8 @@ pub fn run(kind: &str, text: &str) -> Result<Report, String> {
         "http-basic/encode.json" => http_basic::encode,
         #[cfg(feature = "http-basic")]
         "http-basic/parse.json" => http_basic::parse,
+        #[cfg(feature = "wp-jwt")]
+        "jwt/tokens.json" => jwt::check,
         #[cfg(feature = "oauth1")]
         "oauth1/authorization_header.json" => oauth1::authorization_header,
         #[cfg(feature = "oauth1")]

@@ -1,0 +1,91 @@
+//! base64url as php-jwt reads it (leniently) and writes it (canonical, unpadded).
+
+/// The 6-bit value of a base64 character after php-jwt's `-`→`+`, `_`→`/` mapping; `None`
+/// for every byte PHP's `base64_decode()` (non-strict) skips.
+const fn sextet(b: u8) -> Option<u8> {
+    match b {
+        b'A'..=b'Z' => Some(b - b'A'),
+        b'a'..=b'z' => Some(b - b'a' + 26),
+        b'0'..=b'9' => Some(b - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    }
+}
+
+/// The most bytes [`decode_lenient`] writes for `segment`.
+#[must_use]
+pub(crate) const fn decoded_len_max(segment_len: usize) -> usize {
+    segment_len / 4 * 3 + 3
+}
+
+/// php-jwt's `urlsafeB64Decode()`: every byte outside the alphabet (padding, spaces, junk)
+/// skipped, complete bytes kept, leftover bits dropped. Writes into `out`; `None` when it is
+/// too small.
+pub(crate) fn decode_lenient<'o>(segment: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
+    let mut n = 0;
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for v in segment.iter().filter_map(|&b| sextet(b)) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            *out.get_mut(n)? = (acc >> bits) as u8;
+            n += 1;
+            acc &= (1 << bits) - 1;
+        }
+    }
+    out.get(..n)
+}
+
+/// Decodes into a fixed array (signatures); `None` when the decoded length is not `N`.
+pub(crate) fn decode_exact<const N: usize>(segment: &[u8]) -> Option<[u8; N]> {
+    let mut out = [0u8; N];
+    let mut extra = [0u8; 3];
+    let mut n = 0;
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for v in segment.iter().filter_map(|&b| sextet(b)) {
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            let byte = (acc >> bits) as u8;
+            match out.get_mut(n) {
+                Some(slot) => *slot = byte,
+                // Longer than N: only the count matters now.
+                None => {
+                    if let Some(e) = extra.first_mut() {
+                        *e = byte;
+                    }
+                }
+            }
+            n += 1;
+            acc &= (1 << bits) - 1;
+        }
+    }
+    (n == N).then_some(out)
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// base64url without padding, each chunk handed to `out`.
+pub(crate) fn encode(bytes: &[u8], mut out: impl FnMut(&[u8])) {
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk.first().copied().unwrap_or(0),
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let v = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        let c = |shift: u32| {
+            ALPHABET
+                .get((v >> shift) as usize & 63)
+                .copied()
+                .unwrap_or(b'A')
+        };
+        let chars = [c(18), c(12), c(6), c(0)];
+        out(chars.get(..chunk.len() + 1).unwrap_or_default());
+    }
+}
