@@ -89,3 +89,18 @@ pub(crate) fn encode(bytes: &[u8], mut out: impl FnMut(&[u8])) {
         out(chars.get(..chunk.len() + 1).unwrap_or_default());
     }
 }
+
+/// Whether `segment` is canonical unpadded base64url: only `A–Z a–z 0–9 - _`, no impossible
+/// length, the unused low bits of the last character zero.
+pub(crate) fn is_canonical(segment: &[u8]) -> bool {
+    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
+    if !segment.iter().all(alphabet) || segment.len() % 4 == 1 {
+        return false;
+    }
+    let last = segment.last().and_then(|&b| sextet(b)).unwrap_or(0);
+    match segment.len() % 4 {
+        2 => last & 0x0f == 0,
+        3 => last & 0x03 == 0,
+        _ => true,
+    }
+}

@@ -229,6 +229,8 @@ const MAX_DEPTH: usize = 511;
 pub struct Captures<'p, 'a> {
     paths: &'p [&'p [&'p [u8]]],
     values: &'p mut [Option<Value<'a>>],
+    /// A key on a captured path appeared twice in one object.
+    duplicate: bool,
 }
 
 impl<'p, 'a> Captures<'p, 'a> {
@@ -237,7 +239,18 @@ impl<'p, 'a> Captures<'p, 'a> {
         for v in values.iter_mut() {
             *v = None;
         }
-        Self { paths, values }
+        Self {
+            paths,
+            values,
+            duplicate: false,
+        }
+    }
+
+    /// Whether a key on one of the paths appeared twice in the same object (PHP keeps the
+    /// last; a strict reader refuses the text).
+    #[must_use]
+    pub fn duplicate(&self) -> bool {
+        self.duplicate
     }
 }
 
@@ -253,6 +266,8 @@ struct Parser<'c, 'p, 'a> {
     caps: &'c mut Captures<'p, 'a>,
     /// Per path: the container depth and start of a capture still open.
     open: [Option<(usize, usize)>; 16],
+    /// Per tracked level: the paths whose key the current object already had.
+    seen: [Mask; TRACKED],
 }
 
 /// Validates `text` as PHP's `json_decode()` and captures the values at `caps`' paths.
@@ -265,6 +280,7 @@ pub fn decode<'a>(text: &'a [u8], caps: &mut Captures<'_, 'a>) -> Result<Top, Js
         pos: 0,
         caps,
         open: [None; 16],
+        seen: [0; TRACKED],
     };
     parser.run()
 }
@@ -337,6 +353,9 @@ impl<'a> Parser<'_, '_, 'a> {
                     // matching here.
                     if let Some(m) = masks.get_mut(depth) {
                         *m = if object { value_mask } else { 0 };
+                    }
+                    if let Some(seen) = self.seen.get_mut(depth) {
+                        *seen = 0;
                     }
                     self.begin_container(value_mask, value_level, depth, start);
                     true
@@ -436,7 +455,7 @@ impl<'a> Parser<'_, '_, 'a> {
     /// The paths continuing through `key` at `depth`, and resets of what they captured before
     /// (a repeated key replaces its earlier value).
     fn key_mask(&mut self, parent: Mask, depth: usize, key: &[u8]) -> (Mask, usize) {
-        let mut mask = 0;
+        let mut mask: Mask = 0;
         for (i, path) in self.caps.paths.iter().enumerate().take(16) {
             let bit = 1 << i;
             if parent & bit == 0 {
@@ -451,6 +470,13 @@ impl<'a> Parser<'_, '_, 'a> {
                     *slot = None;
                 }
             }
+        }
+        if let Some(seen) = self.seen.get_mut(depth) {
+            // Two keys of one object on the same path: a repeated key.
+            if *seen & mask != 0 {
+                self.caps.duplicate = true;
+            }
+            *seen |= mask;
         }
         (mask, depth)
     }

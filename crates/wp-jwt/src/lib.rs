@@ -142,6 +142,7 @@ pub struct Config<'a> {
     alg: &'a [u8],
     home: &'a [u8],
     leeway: i64,
+    strict: Option<usize>,
     key: Keyed,
 }
 
@@ -160,6 +161,7 @@ impl fmt::Debug for Config<'_> {
             .field("alg", &self.alg.escape_ascii())
             .field("home", &self.home.escape_ascii())
             .field("leeway", &self.leeway)
+            .field("strict", &self.strict)
             .finish()
     }
 }
@@ -178,6 +180,7 @@ impl<'a> Config<'a> {
             alg,
             home,
             leeway: 0,
+            strict: None,
             key: Keyed::new(Alg::from_name(alg), secret.unwrap_or_default()),
         }
     }
@@ -186,6 +189,18 @@ impl<'a> Config<'a> {
     #[must_use]
     pub fn leeway(mut self, seconds: i64) -> Self {
         self.leeway = seconds;
+        self
+    }
+
+    /// The strict profile: on top of everything the plugin checks, refuse what its lenient
+    /// parsing lets through — segments that are not canonical unpadded base64url, a repeated
+    /// `alg`, `kid`, `iss`, `iat`, `nbf`, `exp`, `data`, `user`, `id`, `device` or `pass`, a
+    /// missing or non-numeric `exp`, a non-numeric `iat` or `nbf`, a `kid` that is not a
+    /// string, and tokens longer than `max_token_len` bytes. Refusals are the plugin's
+    /// `jwt_auth_invalid_token` with a message starting `strict:`.
+    #[must_use]
+    pub fn strict(mut self, max_token_len: usize) -> Self {
+        self.strict = Some(max_token_len);
         self
     }
 
@@ -422,24 +437,33 @@ fn decode<'s>(
     else {
         return Err(fixed("Wrong number of segments"));
     };
+    if let Some(max) = cfg.strict {
+        if token.len() > max {
+            return Err(fixed("strict: the token is too long"));
+        }
+        if ![h64, p64, s64].into_iter().all(b64::is_canonical) {
+            return Err(fixed("strict: a segment is not canonical base64url"));
+        }
+    }
     let (head_buf, rest) = scratch.split_at_mut(b64::decoded_len_max(h64.len()).min(scratch.len()));
     let (pay_buf, strings) = rest.split_at_mut(b64::decoded_len_max(p64.len()).min(rest.len()));
     let header_text: &'s [u8] =
         b64::decode_lenient(h64, head_buf).ok_or(Fail::Fatal(Fatal::DateArgument))?;
     let mut hv = [None; 2];
-    let top = json::decode(header_text, &mut json::Captures::new(HEADER_PATHS, &mut hv))
-        .map_err(|e| Fail::Exception(Message::Json(e)))?;
+    let mut caps = json::Captures::new(HEADER_PATHS, &mut hv);
+    let top =
+        json::decode(header_text, &mut caps).map_err(|e| Fail::Exception(Message::Json(e)))?;
+    let header_duplicate = caps.duplicate();
     if top == json::Top::Null {
         return Err(fixed("Invalid header encoding"));
     }
     let payload_text: &'s [u8] =
         b64::decode_lenient(p64, pay_buf).ok_or(Fail::Fatal(Fatal::DateArgument))?;
     let mut pv = [None; 7];
-    let top_p = json::decode(
-        payload_text,
-        &mut json::Captures::new(PAYLOAD_PATHS, &mut pv),
-    )
-    .map_err(|e| Fail::Exception(Message::Json(e)))?;
+    let mut caps = json::Captures::new(PAYLOAD_PATHS, &mut pv);
+    let top_p =
+        json::decode(payload_text, &mut caps).map_err(|e| Fail::Exception(Message::Json(e)))?;
+    let payload_duplicate = caps.duplicate();
     match top_p {
         json::Top::Null => return Err(fixed("Invalid claims encoding")),
         json::Top::Scalar => return Err(fixed("Payload must be a JSON object")),
@@ -481,6 +505,21 @@ fn decode<'s>(
         }));
     }
     let [iss, iat, nbf, exp, id, device, pass] = pv;
+    if cfg.strict.is_some() {
+        let number = |v: &Option<Value<'_>>| matches!(v, Some(Value::Int(_) | Value::Float(_)));
+        if header_duplicate || payload_duplicate {
+            return Err(fixed("strict: a key is repeated"));
+        }
+        if !number(&exp) {
+            return Err(fixed("strict: exp must be a number"));
+        }
+        if [iat, nbf].iter().any(|v| v.is_some() && !number(v)) {
+            return Err(fixed("strict: iat and nbf must be numbers"));
+        }
+        if kid.is_some_and(|k| !matches!(k, Value::Str(_))) {
+            return Err(fixed("strict: kid must be a string"));
+        }
+    }
     let ahead = i128::from(now) + i128::from(cfg.leeway);
     let behind = i128::from(now) - i128::from(cfg.leeway);
     for claim in [nbf, iat].into_iter().flatten() {
