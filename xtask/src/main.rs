@@ -36,6 +36,7 @@ const TARGETS: &[(&str, f64)] = &[
     ("auth/app-password", 1.1),
     ("auth/oauth1", 1.1),
     ("auth/anonymous", 1.1),
+    ("jwt/verify", 1.3),
 ];
 
 /// Speed targets relative to another op in the same run: (op, the op it is measured against,

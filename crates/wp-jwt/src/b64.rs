@@ -19,53 +19,93 @@ pub(crate) const fn decoded_len_max(segment_len: usize) -> usize {
     segment_len / 4 * 3 + 3
 }
 
+/// [`sextet`] as a table: 0xff for a skipped byte (indices stay below 256 at compile time).
+#[allow(clippy::indexing_slicing)]
+const TABLE: [u8; 256] = {
+    let mut t = [0xffu8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if let Some(v) = sextet(i as u8) {
+            t[i] = v;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// The lenient decoding, each byte handed to `emit` (which says whether to go on): four
+/// alphabet characters at a time while they come in fours, one at a time around others.
+fn decode_with(segment: &[u8], mut emit: impl FnMut(&[u8]) -> bool) -> bool {
+    let value = |b: u8| TABLE.get(usize::from(b)).copied().unwrap_or(0xff);
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    let mut rest = segment;
+    loop {
+        if bits == 0
+            && let Some((&[a, b, c, d], tail)) = rest.split_first_chunk::<4>()
+        {
+            let (a, b, c, d) = (value(a), value(b), value(c), value(d));
+            if (a | b | c | d) != 0xff && (a | b | c | d) < 64 {
+                let v = (u32::from(a) << 18)
+                    | (u32::from(b) << 12)
+                    | (u32::from(c) << 6)
+                    | u32::from(d);
+                if !emit(&[(v >> 16) as u8, (v >> 8) as u8, v as u8]) {
+                    return false;
+                }
+                rest = tail;
+                continue;
+            }
+        }
+        let Some((&ch, tail)) = rest.split_first() else {
+            return true;
+        };
+        rest = tail;
+        let v = value(ch);
+        if v == 0xff {
+            continue;
+        }
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            if !emit(&[(acc >> bits) as u8]) {
+                return false;
+            }
+            acc &= (1 << bits) - 1;
+        }
+    }
+}
+
 /// php-jwt's `urlsafeB64Decode()`: every byte outside the alphabet (padding, spaces, junk)
 /// skipped, complete bytes kept, leftover bits dropped. Writes into `out`; `None` when it is
 /// too small.
 pub(crate) fn decode_lenient<'o>(segment: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
     let mut n = 0;
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for v in segment.iter().filter_map(|&b| sextet(b)) {
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            *out.get_mut(n)? = (acc >> bits) as u8;
-            n += 1;
-            acc &= (1 << bits) - 1;
+    let fits = decode_with(segment, |bytes| match out.get_mut(n..n + bytes.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(bytes);
+            n += bytes.len();
+            true
         }
-    }
-    out.get(..n)
+        None => false,
+    });
+    if fits { out.get(..n) } else { None }
 }
 
 /// Decodes into a fixed array (signatures); `None` when the decoded length is not `N`.
 pub(crate) fn decode_exact<const N: usize>(segment: &[u8]) -> Option<[u8; N]> {
     let mut out = [0u8; N];
-    let mut extra = [0u8; 3];
     let mut n = 0;
-    let mut acc = 0u32;
-    let mut bits = 0u32;
-    for v in segment.iter().filter_map(|&b| sextet(b)) {
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            let byte = (acc >> bits) as u8;
-            match out.get_mut(n) {
-                Some(slot) => *slot = byte,
-                // Longer than N: only the count matters now.
-                None => {
-                    if let Some(e) = extra.first_mut() {
-                        *e = byte;
-                    }
-                }
-            }
-            n += 1;
-            acc &= (1 << bits) - 1;
+    let fits = decode_with(segment, |bytes| match out.get_mut(n..n + bytes.len()) {
+        Some(dst) => {
+            dst.copy_from_slice(bytes);
+            n += bytes.len();
+            true
         }
-    }
-    (n == N).then_some(out)
+        None => false,
+    });
+    (fits && n == N).then_some(out)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

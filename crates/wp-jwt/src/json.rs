@@ -456,15 +456,22 @@ impl<'a> Parser<'_, '_, 'a> {
     /// (a repeated key replaces its earlier value).
     fn key_mask(&mut self, parent: Mask, depth: usize, key: &[u8]) -> (Mask, usize) {
         let mut mask: Mask = 0;
+        if parent == 0 {
+            return (0, depth);
+        }
+        let escaped = key.contains(&b'\\');
         for (i, path) in self.caps.paths.iter().enumerate().take(16) {
             let bit = 1 << i;
             if parent & bit == 0 {
                 continue;
             }
-            if path
-                .get(depth - 1)
-                .is_some_and(|k| Unescaped::new(key).eq_bytes(k))
-            {
+            if path.get(depth - 1).is_some_and(|k| {
+                if escaped {
+                    Unescaped::new(key).eq_bytes(k)
+                } else {
+                    *k == key
+                }
+            }) {
                 mask |= bit;
                 if let Some(slot) = self.caps.values.get_mut(i) {
                     *slot = None;

@@ -617,7 +617,7 @@ pub fn effective_user<U: Users + ?Sized>(
 
 /// The header value a path reads, transformed as it transforms it, into `out`.
 fn header_for<'o>(
-    req: &Request<'_>,
+    req: &Request<'o>,
     sanitize: Option<bool>,
     out: &'o mut [u8],
 ) -> Option<&'o [u8]> {
@@ -626,12 +626,7 @@ fn header_for<'o>(
         v.filter(|v| !php::falsy(v))
     }
     match sanitize {
-        None => {
-            let v = pick(req.authorization).or(pick(req.redirect_authorization))?;
-            let n = v.len();
-            out.get_mut(..n)?.copy_from_slice(v);
-            out.get(..n)
-        }
+        None => pick(req.authorization).or(pick(req.redirect_authorization)),
         Some(slashed) => {
             for v in [req.authorization, req.redirect_authorization]
                 .into_iter()
@@ -710,12 +705,9 @@ fn check_token<'s, U: Users + ?Sized>(
             "Algorithm not supported, see https://www.rfc-editor.org/rfc/rfc7518#section-3",
         ));
     }
-    // The token is copied so that decoding can use the whole scratch.
-    let (tok_buf, work) = scratch.split_at_mut(token.len().min(scratch.len()));
-    tok_buf.copy_from_slice(token.get(..tok_buf.len()).unwrap_or_default());
-    let (iss_buf, work) = work.split_at_mut((cfg.home.len() + 8).min(work.len()));
+    let (iss_buf, work) = scratch.split_at_mut((cfg.home.len() + 8).min(scratch.len()));
     let (str_buf, work) = work.split_at_mut((work.len() / 4).min(work.len()));
-    let claims = match decode(cfg, tok_buf, now, work) {
+    let claims = match decode(cfg, token, now, work) {
         Ok(c) => c,
         Err(Fail::Exception(message)) => {
             return Validation::Reject(Rejection {
