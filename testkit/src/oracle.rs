@@ -153,28 +153,63 @@ fn run_piped(cmd: &mut Command, input: &[u8]) -> String {
     String::from_utf8(out.stdout).expect("oracle output is UTF-8")
 }
 
-/// Python 3 with oauthlib (PyPI), the OAuth 1.0a peer.
+/// Python 3 with a PyPI module: oauthlib (the OAuth 1.0a peer) or PyJWT (the JWT encoding
+/// peer).
 #[derive(Debug, Clone)]
-pub struct PythonOauthlib {
+pub struct PythonPeer {
     python: PathBuf,
 }
 
-/// Why the oauthlib peer cannot run, or `Ok` with it. `WP_AUTH_PYTHON` overrides the
-/// interpreter (default `python3`).
-///
-/// # Errors
-/// A sentence naming what is missing.
-pub fn probe_oauthlib() -> Result<PythonOauthlib, String> {
+/// Why Python with `module` (pip package `package`) cannot run, or `Ok` with it.
+/// `WP_AUTH_PYTHON` overrides the interpreter (default `python3`).
+fn probe_python(module: &str, package: &str) -> Result<PythonPeer, String> {
     let python =
         PathBuf::from(std::env::var_os("WP_AUTH_PYTHON").unwrap_or_else(|| "python3".into()));
     let out = Command::new(&python)
-        .args(["-c", "import oauthlib; print(oauthlib.__version__)"])
+        .args(["-c", &format!("import {module}")])
         .output()
         .map_err(|e| format!("cannot run `{}` ({e})", python.display()))?;
     if !out.status.success() {
-        return Err("Python lacks oauthlib: pip install oauthlib".into());
+        return Err(format!("Python lacks {module}: pip install {package}"));
     }
-    Ok(PythonOauthlib { python })
+    Ok(PythonPeer { python })
+}
+
+/// Why the oauthlib peer cannot run, or `Ok` with it.
+///
+/// # Errors
+/// A sentence naming what is missing.
+pub fn probe_oauthlib() -> Result<PythonPeer, String> {
+    probe_python("oauthlib", "oauthlib")
+}
+
+/// Why the PyJWT peer cannot run, or `Ok` with it.
+///
+/// # Errors
+/// A sentence naming what is missing.
+pub fn probe_pyjwt() -> Result<PythonPeer, String> {
+    probe_python("jwt", "PyJWT")
+}
+
+fn python_peer(
+    test: &str,
+    probed: Result<PythonPeer, String>,
+    package: &str,
+) -> Option<PythonPeer> {
+    match probed {
+        Ok(o) => Some(o),
+        Err(why) if required() => {
+            panic!(
+                "{test}: the {package} oracle is required here (CI / WP_AUTH_ORACLES) but cannot run: {why}"
+            )
+        }
+        Err(why) => {
+            eprintln!(
+                "\n*** SKIPPED {test}: {why}.\n*** pip install {package} (as .ci/run does) and run with WP_AUTH_ORACLES=1 to enforce.\n"
+            );
+            None
+        }
+    }
 }
 
 /// The oauthlib peer, or `None` (after a loud notice) when missing and not required.
@@ -182,24 +217,20 @@ pub fn probe_oauthlib() -> Result<PythonOauthlib, String> {
 /// # Panics
 /// When it is missing and [`required`] is true.
 #[must_use]
-pub fn oauthlib(test: &str) -> Option<PythonOauthlib> {
-    match probe_oauthlib() {
-        Ok(o) => Some(o),
-        Err(why) if required() => {
-            panic!(
-                "{test}: the oauthlib oracle is required here (CI / WP_AUTH_ORACLES) but cannot run: {why}"
-            )
-        }
-        Err(why) => {
-            eprintln!(
-                "\n*** SKIPPED {test}: {why}.\n*** pip install oauthlib (as .ci/run does) and run with WP_AUTH_ORACLES=1 to enforce.\n"
-            );
-            None
-        }
-    }
+pub fn oauthlib(test: &str) -> Option<PythonPeer> {
+    python_peer(test, probe_oauthlib(), "oauthlib")
 }
 
-impl PythonOauthlib {
+/// The PyJWT peer, or `None` (after a loud notice) when missing and not required.
+///
+/// # Panics
+/// When it is missing and [`required`] is true.
+#[must_use]
+pub fn pyjwt(test: &str) -> Option<PythonPeer> {
+    python_peer(test, probe_pyjwt(), "PyJWT")
+}
+
+impl PythonPeer {
     /// Runs a Python script with `input` on standard input; returns standard output.
     ///
     /// # Panics

@@ -174,13 +174,14 @@ fn ci(args: &[String]) -> Result<(), String> {
     let missing: Vec<String> = [
         oracle::probe_php_wordpress().err(),
         oracle::probe_oauthlib().err(),
+        oracle::probe_pyjwt().err(),
     ]
     .into_iter()
     .flatten()
     .collect();
     let skip_notice = (!missing.is_empty() && !oracles).then(|| {
         format!(
-            "*** ORACLE TESTS SKIPPED: {}.\n*** Install what .ci/run installs (php-cli, php-uopz, wordpress; pip oauthlib) and run `cargo xtask ci --oracles` to enforce them.",
+            "*** ORACLE TESTS SKIPPED: {}.\n*** Install what .ci/run installs (php-cli, php-uopz, php-mysql, wordpress, mariadb-server; pip oauthlib, PyJWT) and run `cargo xtask ci --oracles` to enforce them.",
             missing.join("; ")
         )
     });
