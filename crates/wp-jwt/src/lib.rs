@@ -217,16 +217,21 @@ impl<'a> Config<'a> {
     }
 }
 
-/// `home_url()`: `set_url_scheme($home, 'https')` on TLS requests (`^\w+://` replaced).
-fn home_url<'o>(home: &[u8], https: bool, out: &'o mut [u8]) -> Option<&'o [u8]> {
+/// `home_url()`: `set_url_scheme($home, 'https')` on TLS requests (`^\w+://` replaced), as
+/// the two parts it is made of.
+fn issuer_parts(home: &[u8], https: bool) -> (&'static [u8], &[u8]) {
     let scheme_end = home
         .iter()
         .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
         .filter(|&i| i > 0 && home.get(i..i + 3) == Some(b"://"));
-    let (prefix, rest): (&[u8], &[u8]) = match scheme_end {
+    match scheme_end {
         Some(i) if https => (b"https://", home.get(i + 3..).unwrap_or_default()),
         _ => (b"", home),
-    };
+    }
+}
+
+fn home_url<'o>(home: &[u8], https: bool, out: &'o mut [u8]) -> Option<&'o [u8]> {
+    let (prefix, rest) = issuer_parts(home, https);
     let n = prefix.len() + rest.len();
     out.get_mut(..prefix.len())?.copy_from_slice(prefix);
     out.get_mut(prefix.len()..n)?.copy_from_slice(rest);
@@ -391,8 +396,9 @@ pub fn scratch_len(req: &Request<'_>) -> usize {
         .authorization
         .map_or(0, <[u8]>::len)
         .max(req.redirect_authorization.map_or(0, <[u8]>::len));
-    // Header work (slashes, sanitising with `&lt;`), decoded segments, one string unescaped.
-    8 * longest + 512
+    // Header work (slashes, then sanitising with `&lt;`: 11 bytes per byte), decoded segments
+    // and one string unescaped.
+    16 * longest + 512
 }
 
 /// php-jwt failed: an exception (caught: `jwt_auth_invalid_token`) or a PHP error.
@@ -635,11 +641,13 @@ fn header_for<'o>(
                 if php::falsy(v) && slashed {
                     continue;
                 }
-                let (a, b) = out.split_at_mut(out.len() / 2);
+                // addslashes doubles at most; sanitising then writes up to four bytes per byte.
+                let at = out.len() * 2 / 11;
+                let (a, b) = out.split_at_mut(at);
                 let src: &[u8] = if slashed { php::addslashes(v, a)? } else { v };
                 let len = php::sanitize_text_field(src, b)?.len();
                 if !php::falsy(b.get(..len)?) {
-                    out.copy_within(out.len() / 2..out.len() / 2 + len, 0);
+                    out.copy_within(at..at + len, 0);
                     return out.get(..len);
                 }
             }
@@ -705,7 +713,7 @@ fn check_token<'s, U: Users + ?Sized>(
             "Algorithm not supported, see https://www.rfc-editor.org/rfc/rfc7518#section-3",
         ));
     }
-    let (iss_buf, work) = scratch.split_at_mut((cfg.home.len() + 8).min(scratch.len()));
+    let work = scratch;
     let (str_buf, work) = work.split_at_mut((work.len() / 4).min(work.len()));
     let claims = match decode(cfg, token, now, work) {
         Ok(c) => c,
@@ -718,8 +726,12 @@ fn check_token<'s, U: Users + ?Sized>(
         }
         Err(Fail::Fatal(f)) => return Validation::Fatal(f),
     };
-    let expected_iss = home_url(cfg.home, req.https, iss_buf).unwrap_or_default();
-    if !claims.iss.is_some_and(|v| v.str_eq(expected_iss)) {
+    let (prefix, rest) = issuer_parts(cfg.home, req.https);
+    let iss_matches = claims
+        .iss
+        .and_then(|v| v.string())
+        .is_some_and(|s| s.eq(prefix.iter().chain(rest).copied()));
+    if !iss_matches {
         let m = if ut {
             "The iss do not match with this server."
         } else {
@@ -772,8 +784,7 @@ pub fn validate<'s, U: Users + ?Sized>(
     users: &U,
     scratch: &'s mut [u8],
 ) -> Validation<'s> {
-    let half = scratch.len() / 2;
-    let (head_buf, rest) = scratch.split_at_mut(half);
+    let (head_buf, rest) = scratch.split_at_mut(scratch.len() / 16 * 11);
     let sanitize = (cfg.profile == Profile::UsefulTeam).then_some(false);
     let Some(header) = header_for(req, sanitize, head_buf) else {
         return Validation::Reject(reject(
@@ -801,8 +812,7 @@ pub fn middleware<'s, U: Users + ?Sized>(
     users: &U,
     scratch: &'s mut [u8],
 ) -> Middleware<'s> {
-    let half = scratch.len() / 2;
-    let (head_buf, rest) = scratch.split_at_mut(half);
+    let (head_buf, rest) = scratch.split_at_mut(scratch.len() / 16 * 11);
     match cfg.profile {
         Profile::Tmeister => {
             let uri = req.request_uri;

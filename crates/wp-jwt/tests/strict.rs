@@ -166,3 +166,20 @@ fn strict_keeps_the_plugins_refusals() {
         "Incorrect key for this algorithm"
     );
 }
+
+/// A header of nothing but `<` (each sanitised to `&lt;`) still fits the scratch: read as
+/// the malformed header it is, not as a missing one.
+#[test]
+fn the_scratch_holds_the_worst_sanitising() {
+    let cfg = Config::new(Profile::UsefulTeam, Some(SECRET), b"HS256", HOME);
+    let header = [&b"Bearer x"[..], &[b'<'; 300][..]].concat();
+    let req = Request {
+        authorization: Some(&header),
+        ..Request::default()
+    };
+    let mut scratch = vec![0u8; wp_jwt::scratch_len(&req)];
+    match wp_jwt::validate(&cfg, &req, NOW, &NoUsers, &mut scratch) {
+        Validation::Reject(r) => assert_eq!(r.code.as_str(), "jwt_auth_invalid_token"),
+        other => panic!("{other:?}"),
+    }
+}
