@@ -2,6 +2,7 @@
 
 mod commands;
 mod input;
+mod jwt;
 mod proxy;
 mod store;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Application passwords: generate, check.
     #[command(subcommand, name = "app-password")]
     AppPassword(AppPasswordCommand),
+    /// The JWT plugins' tokens: mint, verify, inspect.
+    #[command(subcommand)]
+    Jwt(JwtCommand),
 }
 
 /// Which WordPress behaviour to follow.
@@ -385,6 +389,80 @@ enum AppPasswordCommand {
     },
 }
 
+/// The JWT plugins.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum JwtPlugin {
+    /// "JWT Authentication for WP REST API" (Tmeister) 1.3.4.
+    Tmeister,
+    /// "JWT Auth" (Useful Team) 3.0.2.
+    Usefulteam,
+}
+
+/// A site running one of the JWT plugins.
+#[derive(Args, Debug)]
+struct JwtSite {
+    /// The plugin.
+    #[arg(long, value_enum)]
+    plugin: JwtPlugin,
+    /// The site's wp-config.php (its JWT_AUTH_SECRET_KEY).
+    #[arg(long, value_name = "PATH")]
+    wp_config: PathBuf,
+    /// The `home` option (the issuer).
+    #[arg(long)]
+    home: String,
+    /// The algorithm the plugin's filter returns.
+    #[arg(long, default_value = "HS256")]
+    alg: String,
+    /// The request arrives over TLS (the issuer switches to https).
+    #[arg(long)]
+    https: bool,
+    /// The time (Unix seconds; now by default).
+    #[arg(long)]
+    now: Option<i64>,
+}
+
+#[derive(Subcommand, Debug)]
+enum JwtCommand {
+    /// Print the token the plugin's /token endpoint issues for a user.
+    Mint {
+        #[command(flatten)]
+        site: JwtSite,
+        /// The user ID.
+        #[arg(long)]
+        user_id: u64,
+        /// Useful Team: the `device` field sent with the login.
+        #[arg(long, default_value = "")]
+        device: String,
+        /// Useful Team: a file holding the user's `jwt_auth_pass` meta.
+        #[arg(long, value_name = "PATH")]
+        pass_file: Option<PathBuf>,
+    },
+    /// The plugin's /token/validate answer and its determine_current_user decision.
+    Verify {
+        #[command(flatten)]
+        site: JwtSite,
+        /// A file holding the token, or the whole `Authorization` value.
+        #[arg(long, value_name = "PATH")]
+        token_file: PathBuf,
+        /// The site's users (the proxy's store file; Useful Team reads `jwt_auth_pass` and
+        /// `jwt_auth_device` from it).
+        #[arg(long, value_name = "PATH")]
+        store: Option<PathBuf>,
+        /// php-jwt's leeway in seconds.
+        #[arg(long, default_value_t = 0, allow_hyphen_values = true)]
+        leeway: i64,
+        /// Also refuse what the plugins' leniency lets through (the strict profile).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Show a token's header and claims (no key needed; nothing is verified).
+    Inspect {
+        /// A file holding the token.
+        #[arg(long, value_name = "PATH")]
+        token_file: PathBuf,
+    },
+}
+
 /// What a command found: accepted or rejected, in words and as JSON.
 struct Report {
     accepted: bool,
@@ -430,6 +508,7 @@ fn run(cli: Cli) -> Result<Report, Failure> {
         Command::Basic(c) => commands::basic(&c),
         Command::Password(c) => commands::password(&c),
         Command::AppPassword(c) => commands::app_password(&c),
+        Command::Jwt(c) => jwt::run(&c),
     }
 }
 

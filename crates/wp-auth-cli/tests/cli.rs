@@ -621,3 +621,138 @@ fn application_passwords_generate_and_check() {
     assert!(r.stderr.contains("junk"), "{}", r.stderr);
     let _ = Path::new(&junk);
 }
+
+#[test]
+fn jwt_mint_verify_inspect() {
+    let dir = Dir::new("jwt");
+    let cfg = dir.file(
+        "wp-config.php",
+        b"<?php\ndefine( 'JWT_AUTH_SECRET_KEY', 'pub-jwt-secret-3f9a6c1e8b2d4f70a5c9e1b3d7f2a6c8' );\n",
+    );
+    let site = [
+        "--wp-config",
+        &cfg,
+        "--home",
+        "https://blog.example.com",
+        "--https",
+        "--now",
+        "1767225600",
+    ];
+    // The shared vectors' tokens, as each plugin's PHP minted them.
+    let tm = wp_auth(
+        &[
+            &["jwt", "mint", "--plugin", "tmeister", "--user-id", "1"][..],
+            &site,
+        ]
+        .concat(),
+        b"",
+    );
+    assert_eq!(
+        tm.stdout,
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2Jsb2cuZXhhbXBsZS5jb20iLCJpYXQiOjE3NjcyMjU2MDAsIm5iZiI6MTc2NzIyNTYwMCwiZXhwIjoxNzY3ODMwNDAwLCJkYXRhIjp7InVzZXIiOnsiaWQiOiIxIn19fQ.mLeaPAsC-cHShQlx1-OGeREhfa8VghFlD5f81iq0o2s"
+    );
+    let pass = dir.file("pass", b"728d7ff1314fd311c49432acd52d0a4e\n");
+    let ut = wp_auth(
+        &[
+            &[
+                "jwt",
+                "mint",
+                "--plugin",
+                "usefulteam",
+                "--user-id",
+                "7",
+                "--device",
+                "Work Laptop!",
+                "--pass-file",
+                &pass,
+            ][..],
+            &site,
+        ]
+        .concat(),
+        b"",
+    );
+    assert_eq!(
+        ut.stdout,
+        "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2Jsb2cuZXhhbXBsZS5jb20iLCJpYXQiOjE3NjcyMjU2MDAsIm5iZiI6MTc2NzIyNTYwMCwiZXhwIjoxNzY3MjI2MjAwLCJkYXRhIjp7InVzZXIiOnsiaWQiOjcsImRldmljZSI6IldvcmsgTGFwdG9wIiwicGFzcyI6IjcyOGQ3ZmYxMzE0ZmQzMTFjNDk0MzJhY2Q1MmQwYTRlIn19fQ.FEM62i1Qr7POujXVXISkvh8IHxAcvzivCl1JHU8MWPE"
+    );
+
+    let token = dir.file("token", tm.stdout.as_bytes());
+    let verify = |now: &str, extra: &[&str]| {
+        let mut args = vec![
+            "--json",
+            "jwt",
+            "verify",
+            "--plugin",
+            "tmeister",
+            "--token-file",
+            &token,
+        ];
+        args.extend_from_slice(&site[..5]);
+        args.extend_from_slice(&["--now", now]);
+        args.extend_from_slice(extra);
+        wp_auth(&args, b"")
+    };
+    let ok = verify("1767225700", &[]);
+    assert_eq!(ok.code, Some(0), "{}", ok.stderr);
+    assert_eq!(ok.json()["user_id"], "1");
+    assert_eq!(ok.json()["middleware"]["outcome"], "user");
+    let expired = verify("1867225700", &[]);
+    assert_eq!(expired.code, Some(1));
+    assert_eq!(expired.json()["code"], "jwt_auth_invalid_token");
+    assert_eq!(expired.json()["message"], "Expired token");
+    assert_eq!(expired.json()["status"], 403);
+
+    // Useful Team needs the user: the store file carries its pass and devices.
+    let store = dir.file(
+        "store.json",
+        br#"{"users":[{"id":7,"login":"editor","jwt_auth_pass":"728d7ff1314fd311c49432acd52d0a4e","jwt_auth_device":["Work Laptop"]}]}"#,
+    );
+    let ut_token = dir.file("ut-token", ut.stdout.as_bytes());
+    let mut args = vec![
+        "--json",
+        "jwt",
+        "verify",
+        "--plugin",
+        "usefulteam",
+        "--token-file",
+        &ut_token,
+    ];
+    args.extend_from_slice(&site);
+    let without = wp_auth(&args, b"");
+    assert_eq!(
+        (without.code, without.json()["code"].clone()),
+        (Some(1), "jwt_auth_user_not_found".into())
+    );
+    args.extend_from_slice(&["--store", &store]);
+    let with = wp_auth(&args, b"");
+    assert_eq!(with.code, Some(0), "{}", with.stdout);
+    assert_eq!(with.json()["user_id"], 7);
+
+    let inspect = wp_auth(&["--json", "jwt", "inspect", "--token-file", &token], b"");
+    assert_eq!(inspect.json()["header"]["alg"], "HS256");
+    assert_eq!(inspect.json()["payload"]["data"]["user"]["id"], "1");
+
+    // No secret in wp-config.php: a configuration error naming the file.
+    let empty = dir.file("empty.php", b"<?php\n");
+    let r = wp_auth(
+        &[
+            "jwt",
+            "mint",
+            "--plugin",
+            "tmeister",
+            "--user-id",
+            "1",
+            "--wp-config",
+            &empty,
+            "--home",
+            "https://x",
+        ],
+        b"",
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr.contains("empty.php") && r.stderr.contains("JWT_AUTH_SECRET_KEY"),
+        "{}",
+        r.stderr
+    );
+}

@@ -238,6 +238,13 @@ fn home_url<'o>(home: &[u8], https: bool, out: &'o mut [u8]) -> Option<&'o [u8]>
     out.get(..n)
 }
 
+/// A token segment decoded as php-jwt decodes it (lenient base64url: bytes outside the
+/// alphabet skipped, leftover bits dropped), into `out` (`None` when it is too small: three
+/// bytes per four characters, plus three).
+pub fn decode_segment<'o>(segment: &[u8], out: &'o mut [u8]) -> Option<&'o [u8]> {
+    b64::decode_lenient(segment, out)
+}
+
 /// The request as the plugins read it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Request<'a> {
