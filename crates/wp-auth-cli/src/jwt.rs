@@ -15,7 +15,7 @@ fn jwt_secret(site: &JwtSite) -> Result<Option<Vec<u8>>, Failure> {
     Ok(config.get("JWT_AUTH_SECRET_KEY").map(<[u8]>::to_vec))
 }
 
-fn profile(p: JwtPlugin) -> Profile {
+pub(crate) fn profile(p: JwtPlugin) -> Profile {
     match p {
         JwtPlugin::Tmeister => Profile::Tmeister,
         JwtPlugin::Usefulteam => Profile::UsefulTeam,

@@ -35,7 +35,7 @@ use wp_auth::{Config, MemoryStore, OAuth1, Outcome, UserDetermined};
 use crate::input::Site;
 use crate::{Failure, Report, SiteArgs, Version};
 
-type BoxError = Box<dyn std::error::Error + Send + Sync>;
+type BoxError = Box<dyn core::error::Error + Send + Sync>;
 type ProxyBody = UnsyncBoxBody<Bytes, BoxError>;
 type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
@@ -79,6 +79,9 @@ pub(crate) struct ProxyArgs {
     /// The OAuth1 plugin is active.
     #[arg(long)]
     oauth1: bool,
+    /// A JWT plugin is active (its secret is wp-config.php's JWT_AUTH_SECRET_KEY).
+    #[arg(long, value_enum)]
+    jwt: Option<crate::JwtPlugin>,
     /// WordPress version.
     #[arg(long, value_enum, default_value = "6.8")]
     wp_version: Version,
@@ -260,6 +263,12 @@ fn config(a: &ProxyArgs) -> Result<Config, Failure> {
     }
     if a.oauth1 {
         cfg.oauth1 = Some(OAuth1::default());
+    }
+    if let Some(plugin) = a.jwt {
+        cfg.jwt = Some(wp_auth::Jwt::from_wp_config(
+            &site.config,
+            crate::jwt::profile(plugin),
+        ));
     }
     Ok(cfg)
 }

@@ -469,6 +469,44 @@ fn an_early_user_site_answers_application_password_failures() {
 }
 
 #[test]
+fn jwt_tokens_through_the_proxy() {
+    let dir = site_files("jwt");
+    let mut config = std::fs::read_to_string(dir.join("wp-config.php")).unwrap();
+    config += "define( 'JWT_AUTH_SECRET_KEY', 'proxy-jwt-secret' );\n";
+    std::fs::write(dir.join("wp-config.php"), config).unwrap();
+    let up = upstream();
+    let proxy = Proxy::start(&dir, &format!("http://{}", up.addr), &["--jwt", "tmeister"]);
+    let cfg = wp_jwt::Config::new(
+        wp_jwt::Profile::Tmeister,
+        Some(b"proxy-jwt-secret"),
+        b"HS256",
+        SITE.as_bytes(),
+    );
+    let now = i64::try_from(now()).unwrap();
+    let mut out = [0u8; 1024];
+    let valid = format!(
+        "Bearer {}",
+        wp_jwt::mint_tmeister(&cfg, true, now - 60, 1, &mut out).unwrap()
+    );
+    upstream_saw(
+        &proxy.get(ME, &[("Authorization", valid.as_bytes())]),
+        "GET /wp-json/wp/v2/users/me HTTP/1.1",
+        "1",
+    );
+    let expired = format!(
+        "Bearer {}",
+        wp_jwt::mint_tmeister(&cfg, true, now - 700_000, 1, &mut out).unwrap()
+    );
+    // Tmeister answers every REST route with its error, public ones too.
+    rejected(
+        &proxy.get(b"/wp-json/", &[("Authorization", expired.as_bytes())]),
+        403,
+        "jwt_auth_invalid_token",
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
 fn an_unreachable_upstream_is_a_502() {
     let dir = site_files("down");
     // A port nothing listens on.

@@ -10,7 +10,7 @@ use wp_password::app;
 
 use crate::outcome::{Authenticated, BasicAuthError, Effects, Method, Outcome, RestError};
 use crate::request::{BasicCredentials, RequestView, basic_credentials, rest_nonce};
-use crate::store::{AppPasswordRow, OAuth1Consumer, OAuth1Token, ReplayKey, UserRow};
+use crate::store::{AppPasswordRow, JwtUserRow, OAuth1Consumer, OAuth1Token, ReplayKey, UserRow};
 use crate::{Config, UserDetermined};
 
 /// A lookup the decision needs answered before it can go on.
@@ -44,6 +44,10 @@ pub enum Lookup<'f> {
         /// How long to remember it, in seconds.
         ttl: u64,
     },
+    /// [`crate::Store::user_by_id`] → [`Answer::User`] (a JWT plugin's user id).
+    UserById(u64),
+    /// [`crate::Store::jwt_user`] → [`Answer::JwtUser`] (Useful Team's JWT checks).
+    JwtUser(u64),
 }
 
 /// The answer to a [`Lookup`]. An answer of the wrong kind counts as "nothing found".
@@ -62,6 +66,8 @@ pub enum Answer {
     OAuth1Consumer(Option<OAuth1Consumer>),
     /// To [`Lookup::RememberNonce`].
     NonceIsNew(bool),
+    /// To [`Lookup::JwtUser`].
+    JwtUser(Option<JwtUserRow>),
 }
 
 /// What [`Flow`] wants next.
@@ -95,6 +101,9 @@ enum Stage {
     AppPasswords,
     AcctByLogin,
     AcctByEmail,
+    JwtById,
+    JwtUser,
+    JwtByLogin,
     Done,
 }
 
@@ -216,6 +225,93 @@ pub struct Flow<'a> {
     account: Option<Account>,
     /// Working memory for reading an OAuth1 request ([`Flow::buffers_needed`]).
     buffers: Option<(&'a mut [wp_oauth1::Entry<'a>], &'a mut [u8])>,
+    /// What the JWT plugin's checks asked the store so far.
+    jwt: JwtAnswers,
+    /// The Tmeister JWT plugin's error, answered at dispatch unless authentication fails first.
+    jwt_error: Option<RestError>,
+    /// The user id of the JWT lookup in flight.
+    jwt_pending: u64,
+}
+
+/// The store's answers to a JWT plugin's lookups, kept across its re-runs.
+#[derive(Debug, Default)]
+struct JwtAnswers {
+    by_id: Option<(u64, Option<u64>)>,
+    jwt_user: Option<(u64, Option<JwtUserRow>)>,
+    by_login: Option<(Vec<u8>, Option<u64>)>,
+}
+
+/// A lookup a JWT plugin's check made that the store has not answered yet.
+#[derive(Debug)]
+enum JwtAsk {
+    ById(u64),
+    JwtUser(u64),
+    ByLogin(Vec<u8>),
+}
+
+/// The plugin's view of the users: the answers so far, and the first unanswered question.
+struct JwtUsers<'x> {
+    answers: &'x JwtAnswers,
+    asked: core::cell::RefCell<Option<JwtAsk>>,
+    /// Useful Team asks for its own meta with the user.
+    usefulteam: bool,
+}
+
+impl JwtUsers<'_> {
+    fn ask(&self, q: JwtAsk) {
+        let mut asked = self.asked.borrow_mut();
+        if asked.is_none() {
+            *asked = Some(q);
+        }
+    }
+
+    fn jwt_row(&self, id: u64) -> Option<&JwtUserRow> {
+        match &self.answers.jwt_user {
+            Some((i, row)) if *i == id => row.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl wp_jwt::Users for JwtUsers<'_> {
+    fn exists(&self, id: u64) -> bool {
+        if self.usefulteam {
+            match &self.answers.jwt_user {
+                Some((i, row)) if *i == id => return row.is_some(),
+                _ => {}
+            }
+        }
+        match self.answers.by_id {
+            Some((i, found)) if i == id => found.is_some(),
+            _ => {
+                self.ask(if self.usefulteam {
+                    JwtAsk::JwtUser(id)
+                } else {
+                    JwtAsk::ById(id)
+                });
+                false
+            }
+        }
+    }
+
+    fn id_by_login(&self, login: &[u8]) -> Option<u64> {
+        match &self.answers.by_login {
+            Some((l, found)) if l.as_slice() == login => *found,
+            _ => {
+                self.ask(JwtAsk::ByLogin(login.to_vec()));
+                None
+            }
+        }
+    }
+
+    fn jwt_auth_pass(&self, id: u64) -> Option<&[u8]> {
+        self.jwt_row(id).and_then(|r| r.pass.as_deref())
+    }
+
+    fn has_device(&self, id: u64, device: &[u8]) -> bool {
+        self.jwt_row(id)
+            .is_some_and(|r| r.devices.iter().any(|d| **d == *device))
+    }
 }
 
 /// PHP's `empty()` for a string.
@@ -404,6 +500,9 @@ impl<'a> Flow<'a> {
             oauth: None,
             account: None,
             buffers: Some((entries, bytes)),
+            jwt: JwtAnswers::default(),
+            jwt_error: None,
+            jwt_pending: 0,
         }
     }
 
@@ -438,13 +537,133 @@ impl<'a> Flow<'a> {
             (Stage::AcctByLogin, _) => self.acct_by_login(None),
             (Stage::AcctByEmail, Answer::User(u)) => self.acct_by_email(u),
             (Stage::AcctByEmail, _) => self.acct_by_email(None),
+            (Stage::JwtById, answer) => {
+                let id = self.jwt_pending_id();
+                let found = match answer {
+                    Answer::User(u) => u.map(|u| u.id),
+                    _ => None,
+                };
+                self.jwt.by_id = Some((id, found));
+                self.jwt_step()
+            }
+            (Stage::JwtUser, answer) => {
+                let id = self.jwt_pending_id();
+                let row = match answer {
+                    Answer::JwtUser(r) => r,
+                    _ => None,
+                };
+                self.jwt.jwt_user = Some((id, row));
+                self.jwt_step()
+            }
+            (Stage::JwtByLogin, answer) => {
+                let found = match answer {
+                    Answer::User(u) => u.map(|u| u.id),
+                    _ => None,
+                };
+                let login = core::mem::replace(&mut self.login, LoginKey::Owned(Vec::new()));
+                let LoginKey::Owned(login) = login else {
+                    return self.jwt_step();
+                };
+                self.jwt.by_login = Some((login, found));
+                self.jwt_step()
+            }
             (Stage::Start | Stage::Done, _) => self.finish_err(RestError::NotLoggedIn),
         }
     }
 
     fn finish(&mut self, r: Result<Outcome, RestError>) -> Step<'_> {
         self.stage = Stage::Done;
-        Step::Done(r)
+        // The Tmeister JWT plugin's `rest_pre_dispatch` answers its error for every route once
+        // authentication has let the request through.
+        match (r, self.jwt_error) {
+            (Ok(o), Some(RestError::Jwt { rejection, .. })) => Step::Done(Err(RestError::Jwt {
+                rejection,
+                no_cache: o.effects().no_cache,
+            })),
+            (r, _) => Step::Done(r),
+        }
+    }
+
+    /// The id of the JWT lookup in flight.
+    fn jwt_pending_id(&self) -> u64 {
+        self.jwt_pending
+    }
+
+    /// A JWT plugin's `determine_current_user` callback (priority 10, after the admin cookie):
+    /// run on what the store answered so far; an unanswered question becomes a lookup and the
+    /// callback runs again with its answer.
+    fn jwt_step(&mut self) -> Step<'_> {
+        let (Some(jwt), Some(authorization)) = (&self.cfg.jwt, self.req.authorization) else {
+            return self.try_cookie(Slot::LoggedIn);
+        };
+        let mut wcfg = wp_jwt::Config::with_key(jwt.profile, &jwt.key, &jwt.alg, &self.cfg.home)
+            .leeway(jwt.leeway);
+        if let Some(max) = jwt.strict {
+            wcfg = wcfg.strict(max);
+        }
+        let req = wp_jwt::Request {
+            authorization: Some(authorization),
+            redirect_authorization: None,
+            https: self.req.is_ssl,
+            request_uri: self.req.url,
+            pretty_permalinks: jwt.pretty_permalinks,
+            prior_user: false,
+        };
+        let now = i64::try_from(self.now).unwrap_or(i64::MAX);
+        let users = JwtUsers {
+            answers: &self.jwt,
+            asked: core::cell::RefCell::new(None),
+            usefulteam: jwt.profile == wp_jwt::Profile::UsefulTeam,
+        };
+        let len = wp_jwt::scratch_len(&req);
+        let mut scratch = alloc::vec![0u8; len];
+        let decided = match wp_jwt::middleware(&wcfg, &req, now, &users, &mut scratch) {
+            wp_jwt::Middleware::User(id) => {
+                let mut s = alloc::vec![0u8; len];
+                match wp_jwt::effective_user(&id, &users, &mut s) {
+                    Ok(user) => Ok(Some(user)),
+                    Err(_) => Err(RestError::Fatal),
+                }
+            }
+            wp_jwt::Middleware::Pass => Ok(None),
+            wp_jwt::Middleware::Error(r) => {
+                self.jwt_error = Some(RestError::Jwt {
+                    rejection: r,
+                    no_cache: false,
+                });
+                Ok(None)
+            }
+            wp_jwt::Middleware::Fatal(_) => Err(RestError::Fatal),
+        };
+        let asked = users.asked.into_inner();
+        if let Some(q) = asked {
+            // Not decided yet: ask, then run the callback again.
+            self.jwt_error = None;
+            return match q {
+                JwtAsk::ById(id) => {
+                    self.jwt_pending = id;
+                    self.stage = Stage::JwtById;
+                    Step::Need(Lookup::UserById(id))
+                }
+                JwtAsk::JwtUser(id) => {
+                    self.jwt_pending = id;
+                    self.stage = Stage::JwtUser;
+                    Step::Need(Lookup::JwtUser(id))
+                }
+                JwtAsk::ByLogin(login) => {
+                    self.login = LoginKey::Owned(login);
+                    self.stage = Stage::JwtByLogin;
+                    Step::Need(Lookup::UserByLogin(self.login_key()))
+                }
+            };
+        }
+        match decided {
+            Err(e) => self.finish_err(e),
+            // The plugin's value stands for the rest of the callbacks (truthy even when it
+            // resolves to nobody): the logged_in cookie and application passwords keep it.
+            Ok(Some(user)) => self.nonce_check(user, Method::Jwt),
+            Ok(None) => self.try_cookie(Slot::LoggedIn),
+        }
     }
 
     fn finish_err(&mut self, e: RestError) -> Step<'_> {
@@ -476,7 +695,7 @@ impl<'a> Flow<'a> {
 
     fn next_slot(&mut self, slot: Slot) -> Step<'_> {
         match slot {
-            Slot::Admin => self.try_cookie(Slot::LoggedIn),
+            Slot::Admin => self.jwt_step(),
             Slot::LoggedIn => self.after_cookies(),
         }
     }

@@ -29,8 +29,8 @@ pub use outcome::{
 };
 pub use request::RequestView;
 pub use store::{
-    AppPasswordRow, AsyncStore, MetaError, OAuth1Consumer, OAuth1Token, ReplayKey, Store,
-    StoredSecret, UserRow,
+    AppPasswordRow, AsyncStore, JwtUserRow, MetaError, OAuth1Consumer, OAuth1Token, ReplayKey,
+    Store, StoredSecret, UserRow,
 };
 pub use wp_cookie::site::CookieNames;
 pub use wp_cookie::{Verifier, WpVersion};
@@ -145,6 +145,50 @@ pub struct Config {
     /// accepts them: `wp_authenticate()` on `PHP_AUTH_USER` / `PHP_AUTH_PW`. Off by default
     /// (the plugin is for development; it sends account passwords with every request).
     pub basic_account_passwords: bool,
+    /// A JWT plugin, when installed.
+    pub jwt: Option<Jwt>,
+}
+
+/// A JWT plugin on the site (Tmeister's "JWT Authentication for WP REST API" or Useful Team's
+/// "JWT Auth"): its `determine_current_user` callback runs after the admin cookie's. `Debug`
+/// prints no key.
+#[derive(Clone, Debug)]
+pub struct Jwt {
+    /// Which plugin.
+    pub profile: wp_jwt::Profile,
+    /// `JWT_AUTH_SECRET_KEY`, keyed once for `alg`.
+    pub key: wp_jwt::Key,
+    /// The algorithm the plugin's filter returns (`HS256` by default).
+    pub alg: Box<[u8]>,
+    /// php-jwt's leeway in seconds (0 unless another plugin sets it).
+    pub leeway: i64,
+    /// The strict profile's size cap, when on ([`wp_jwt::Config::strict`]).
+    pub strict: Option<usize>,
+    /// The `permalink_structure` option is non-empty (Useful Team looks for `wp-json` in the
+    /// URL then, else `?rest_route=/`).
+    pub pretty_permalinks: bool,
+}
+
+impl Jwt {
+    /// The plugin with the secret (`None`: `JWT_AUTH_SECRET_KEY` not defined) and HS256.
+    #[must_use]
+    pub fn new(profile: wp_jwt::Profile, secret: Option<&[u8]>) -> Self {
+        Self {
+            profile,
+            key: wp_jwt::Key::new(secret, b"HS256"),
+            alg: Box::from(&b"HS256"[..]),
+            leeway: 0,
+            strict: None,
+            pretty_permalinks: true,
+        }
+    }
+
+    /// The plugin with the secret of a `wp-config.php` (`JWT_AUTH_SECRET_KEY`).
+    #[cfg(feature = "std")]
+    #[must_use]
+    pub fn from_wp_config(wp_config: &config::WpConfig, profile: wp_jwt::Profile) -> Self {
+        Self::new(profile, wp_config.get("JWT_AUTH_SECRET_KEY"))
+    }
 }
 
 impl Config {
@@ -162,6 +206,7 @@ impl Config {
             oauth1: None,
             user_determined: UserDetermined::default(),
             basic_account_passwords: false,
+            jwt: None,
         }
     }
 
@@ -253,6 +298,8 @@ fn drive<S: Store + ?Sized>(flow: &mut Flow<'_>, store: &S) -> Result<Outcome, E
                 Lookup::RememberNonce { key, ttl } => {
                     Answer::NonceIsNew(store.remember_nonce(&key, ttl).map_err(Error::Store)?)
                 }
+                Lookup::UserById(id) => Answer::User(store.user_by_id(id).map_err(Error::Store)?),
+                Lookup::JwtUser(id) => Answer::JwtUser(store.jwt_user(id).map_err(Error::Store)?),
             },
         };
         step = flow.resume(answer);
@@ -320,6 +367,12 @@ async fn drive_async<S: AsyncStore + ?Sized>(
                         .await
                         .map_err(Error::Store)?,
                 ),
+                Lookup::UserById(id) => {
+                    Answer::User(store.user_by_id(id).await.map_err(Error::Store)?)
+                }
+                Lookup::JwtUser(id) => {
+                    Answer::JwtUser(store.jwt_user(id).await.map_err(Error::Store)?)
+                }
             },
         };
         step = flow.resume(answer);

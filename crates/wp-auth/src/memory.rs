@@ -12,8 +12,8 @@ use wp_cookie::Verifier;
 use wp_cookie::session::SessionMeta;
 
 use crate::store::{
-    AppPasswordRow, AsyncStore, OAuth1Consumer, OAuth1Token, ReplayKey, Store, StoredSecret,
-    UserRow,
+    AppPasswordRow, AsyncStore, JwtUserRow, OAuth1Consumer, OAuth1Token, ReplayKey, Store,
+    StoredSecret, UserRow,
 };
 
 /// A user of a [`MemoryStore`]. `Debug` prints no hash or session.
@@ -63,6 +63,7 @@ pub struct MemoryStore {
     users: Vec<MemoryUser>,
     tokens: Vec<(Box<[u8]>, OAuth1Token)>,
     consumers: Vec<(Box<[u8]>, OAuth1Consumer)>,
+    jwt_users: Vec<(u64, JwtUserRow)>,
     seen: Mutex<HashMap<ReplayKey, Instant>>,
 }
 
@@ -91,6 +92,12 @@ impl MemoryStore {
     /// Adds an OAuth1 access token under its key.
     pub fn add_oauth1_token(&mut self, key: &[u8], token: OAuth1Token) {
         self.tokens.push((key.into(), token));
+    }
+
+    /// Sets a user's Useful Team JWT meta (`jwt_auth_pass`, `jwt_auth_device`).
+    pub fn set_jwt_user(&mut self, id: u64, row: JwtUserRow) {
+        self.jwt_users.retain(|(i, _)| *i != id);
+        self.jwt_users.push((id, row));
     }
 
     /// Adds an OAuth1 consumer under its key.
@@ -171,6 +178,20 @@ impl Store for MemoryStore {
         seen.insert(*key, now + Duration::from_secs(ttl));
         Ok(true)
     }
+
+    fn user_by_id(&self, id: u64) -> Result<Option<UserRow>, Infallible> {
+        Ok(self.user(id).map(MemoryUser::row))
+    }
+
+    fn jwt_user(&self, id: u64) -> Result<Option<JwtUserRow>, Infallible> {
+        Ok(self.user(id).map(|_| {
+            self.jwt_users
+                .iter()
+                .find(|(i, _)| *i == id)
+                .map(|(_, r)| r.clone())
+                .unwrap_or_default()
+        }))
+    }
 }
 
 impl AsyncStore for MemoryStore {
@@ -206,5 +227,13 @@ impl AsyncStore for MemoryStore {
 
     async fn remember_nonce(&self, key: &ReplayKey, ttl: u64) -> Result<bool, Infallible> {
         Store::remember_nonce(self, key, ttl)
+    }
+
+    async fn user_by_id(&self, id: u64) -> Result<Option<UserRow>, Infallible> {
+        Store::user_by_id(self, id)
+    }
+
+    async fn jwt_user(&self, id: u64) -> Result<Option<JwtUserRow>, Infallible> {
+        Store::jwt_user(self, id)
     }
 }

@@ -21,6 +21,8 @@ pub enum Method {
     OAuth1,
     /// An account password over HTTP Basic (the Basic-Auth plugin, when enabled).
     AccountPassword,
+    /// A JWT plugin's token (`Authorization: Bearer`).
+    Jwt,
 }
 
 impl Method {
@@ -32,6 +34,7 @@ impl Method {
             Self::AppPassword { .. } => "app_password",
             Self::OAuth1 => "oauth1",
             Self::AccountPassword => "account_password",
+            Self::Jwt => "jwt",
         }
     }
 }
@@ -117,6 +120,18 @@ pub enum RestError {
     NotLoggedIn,
     /// The request's query or body uses PHP input this crate does not read (400).
     UnreadableInput(wp_php::Error),
+    /// The Tmeister JWT plugin refused the request's token (`jwt_auth_*`, 403): its
+    /// `rest_pre_dispatch` filter answers every REST route with the error.
+    Jwt {
+        /// The plugin's error.
+        rejection: wp_jwt::Rejection,
+        /// A user was logged in when WordPress sent its headers (by cookie, before dispatch):
+        /// the no-cache headers go with the error.
+        no_cache: bool,
+    },
+    /// PHP dies deciding the request (a JWT whose `alg` or `kid` is an array, …): WordPress
+    /// answers 500 `internal_server_error`.
+    Fatal,
     /// Basic credentials refused through the Basic-Auth plugin: `wp_authenticate()`'s error,
     /// which carries no status, so WordPress answers 500.
     BasicAuth {
@@ -186,10 +201,13 @@ impl RestError {
             Self::NotLoggedIn => "rest_not_logged_in",
             Self::UnreadableInput(_) => "wp_auth_unreadable_input",
             Self::BasicAuth { error, .. } => error.code(),
+            Self::Jwt { rejection, .. } => rejection.code.as_str(),
+            Self::Fatal => "internal_server_error",
         }
     }
 
-    /// WordPress's (English) message.
+    /// WordPress's (English) message (for [`RestError::Jwt`] php-jwt's "prior to" carries a
+    /// date: [`RestError::json`] writes it whole).
     #[must_use]
     pub const fn message(self) -> &'static str {
         match self {
@@ -202,6 +220,12 @@ impl RestError {
             Self::NotLoggedIn => "You are not currently logged in.",
             Self::UnreadableInput(_) => "The request's parameters could not be read.",
             Self::BasicAuth { error, .. } => error.message(),
+            Self::Jwt { rejection, .. } => match rejection.message {
+                wp_jwt::Message::Fixed(m) => m,
+                wp_jwt::Message::PriorTo(_) => "Cannot handle token prior to",
+                wp_jwt::Message::Json(e) => e.message(),
+            },
+            Self::Fatal => "There has been a critical error on this website.",
         }
     }
 
@@ -215,6 +239,8 @@ impl RestError {
             Self::NotLoggedIn => 401,
             Self::UnreadableInput(_) => 400,
             Self::BasicAuth { .. } => 500,
+            Self::Jwt { rejection, .. } => rejection.status,
+            Self::Fatal => 500,
         }
     }
 
@@ -223,7 +249,7 @@ impl RestError {
     pub const fn no_cache(self) -> bool {
         match self {
             Self::CookieInvalidNonce => true,
-            Self::BasicAuth { no_cache, .. } => no_cache,
+            Self::BasicAuth { no_cache, .. } | Self::Jwt { no_cache, .. } => no_cache,
             _ => false,
         }
     }
@@ -249,7 +275,15 @@ impl fmt::Display for Json {
         f.write_str("{\"code\":")?;
         php_json_string(f, e.code())?;
         f.write_str(",\"message\":")?;
-        php_json_string(f, e.message())?;
+        match e {
+            RestError::Jwt { rejection, .. } => {
+                // The whole message (php-jwt's "prior to" carries a date).
+                let mut text = MessageText::default();
+                let _ = fmt::write(&mut text, format_args!("{}", rejection.message));
+                php_json_string(f, text.as_str())?;
+            }
+            _ => php_json_string(f, e.message())?,
+        }
         match e {
             RestError::BasicAuth {
                 error: BasicAuthError::EmptyUsernameAndPassword,
@@ -265,6 +299,39 @@ impl fmt::Display for Json {
             RestError::BasicAuth { .. } => f.write_str(",\"data\":null}"),
             _ => write!(f, ",\"data\":{{\"status\":{}}}}}", e.status()),
         }
+    }
+}
+
+/// A short message written into a fixed buffer (php-jwt's messages are under 128 bytes).
+struct MessageText {
+    buf: [u8; 128],
+    len: usize,
+}
+
+impl Default for MessageText {
+    fn default() -> Self {
+        Self {
+            buf: [0; 128],
+            len: 0,
+        }
+    }
+}
+
+impl MessageText {
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for MessageText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let dst = self
+            .buf
+            .get_mut(self.len..self.len + s.len())
+            .ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len += s.len();
+        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! What the decision looks up: a synchronous [`Store`] and its asynchronous twin
 //! [`AsyncStore`], both answered with owned rows.
 
+use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 use core::future::Future;
@@ -130,6 +131,16 @@ impl fmt::Debug for OAuth1Consumer {
     }
 }
 
+/// What Useful Team's JWT plugin reads of a user: the `jwt_auth_pass` meta (`None`: unset,
+/// read as `""`) and the `jwt_auth_device` list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JwtUserRow {
+    /// `jwt_auth_pass`.
+    pub pass: Option<Box<[u8]>>,
+    /// `jwt_auth_device`, one entry per device.
+    pub devices: Vec<Box<[u8]>>,
+}
+
 /// The lookups WordPress makes while deciding a request, answered from the site's data.
 ///
 /// Logins are matched as MySQL's collation matches them (case-insensitively); the login passed
@@ -194,6 +205,26 @@ pub trait Store {
         let _ = (key, ttl);
         Ok(false)
     }
+
+    /// `get_user_by('id', $id)` (what WordPress makes of a JWT plugin's user id). The default
+    /// finds nobody: a JWT request is then anonymous.
+    ///
+    /// # Errors
+    /// The store could not answer.
+    fn user_by_id(&self, id: u64) -> Result<Option<UserRow>, Self::Error> {
+        let _ = id;
+        Ok(None)
+    }
+
+    /// What Useful Team's JWT plugin reads of the user `id`, if it exists. The default finds
+    /// nobody: the plugin's tokens then never authenticate.
+    ///
+    /// # Errors
+    /// The store could not answer.
+    fn jwt_user(&self, id: u64) -> Result<Option<JwtUserRow>, Self::Error> {
+        let _ = id;
+        Ok(None)
+    }
 }
 
 /// [`Store`] for asynchronous I/O: the same lookups, each returning a `Send` future (as axum
@@ -245,6 +276,24 @@ pub trait AsyncStore: Sync {
         key: &ReplayKey,
         ttl: u64,
     ) -> impl Future<Output = Result<bool, Self::Error>> + Send;
+
+    /// [`Store::user_by_id`] (the default finds nobody).
+    fn user_by_id(
+        &self,
+        id: u64,
+    ) -> impl Future<Output = Result<Option<UserRow>, Self::Error>> + Send {
+        let _ = id;
+        core::future::ready(Ok(None))
+    }
+
+    /// [`Store::jwt_user`] (the default finds nobody).
+    fn jwt_user(
+        &self,
+        id: u64,
+    ) -> impl Future<Output = Result<Option<JwtUserRow>, Self::Error>> + Send {
+        let _ = id;
+        core::future::ready(Ok(None))
+    }
 }
 
 /// Why a user meta value could not be read.

@@ -133,6 +133,37 @@ impl Keyed {
     }
 }
 
+/// `JWT_AUTH_SECRET_KEY` keyed once for an algorithm (HMAC state precomputed; shared by the
+/// [`Config`]s built from it). `Debug` prints no key material.
+#[derive(Clone)]
+pub struct Key {
+    keyed: Keyed,
+    usable: bool,
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.usable {
+            "Key([redacted])"
+        } else {
+            "Key([unusable])"
+        })
+    }
+}
+
+impl Key {
+    /// The secret (`None`: not defined; `""` and `"0"` count as not configured, as in PHP)
+    /// keyed for the algorithm name the site's filter returns.
+    #[must_use]
+    pub fn new(secret: Option<&[u8]>, alg: &[u8]) -> Self {
+        let secret = secret.filter(|s| !php::falsy(s));
+        Self {
+            usable: secret.is_some(),
+            keyed: Keyed::new(Alg::from_name(alg), secret.unwrap_or_default()),
+        }
+    }
+}
+
 /// A site's JWT configuration, built once: the plugin, `JWT_AUTH_SECRET_KEY` keyed for the
 /// configured algorithm, `home`, php-jwt's leeway. `Debug` prints no secret.
 #[derive(Clone)]
@@ -173,15 +204,21 @@ impl<'a> Config<'a> {
     /// option. Leeway 0.
     #[must_use]
     pub fn new(profile: Profile, secret: Option<&[u8]>, alg: &'a [u8], home: &'a [u8]) -> Self {
-        let secret = secret.filter(|s| !php::falsy(s));
+        Self::with_key(profile, &Key::new(secret, alg), alg, home)
+    }
+
+    /// [`Config::new`] with the secret keyed beforehand (for `alg`: a key made for another
+    /// algorithm verifies nothing).
+    #[must_use]
+    pub fn with_key(profile: Profile, key: &Key, alg: &'a [u8], home: &'a [u8]) -> Self {
         Self {
             profile,
-            secret_usable: secret.is_some(),
+            secret_usable: key.usable,
             alg,
             home,
             leeway: 0,
             strict: None,
-            key: Keyed::new(Alg::from_name(alg), secret.unwrap_or_default()),
+            key: key.keyed.clone(),
         }
     }
 
