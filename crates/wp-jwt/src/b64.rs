@@ -144,3 +144,48 @@ pub(crate) fn is_canonical(segment: &[u8]) -> bool {
         _ => true,
     }
 }
+
+/// Eight bytes at a time: whether any byte of the word is below `n` (n ≤ 128), or equals `b`.
+pub(crate) mod swar {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+    /// Some byte of `x` is below `n` (exact as a test of the whole word; n ≤ 128).
+    #[inline]
+    pub(crate) const fn has_less(x: u64, n: u8) -> bool {
+        x.wrapping_sub(ONES * n as u64) & !x & HIGHS != 0
+    }
+
+    /// Some byte of `x` is `b`.
+    #[inline]
+    pub(crate) const fn has_byte(x: u64, b: u8) -> bool {
+        has_less(x ^ (ONES * b as u64), 1)
+    }
+
+    /// Some byte of `x` is 0x80 or above.
+    #[inline]
+    pub(crate) const fn has_high(x: u64) -> bool {
+        x & HIGHS != 0
+    }
+
+    /// The first index at or after `from` whose byte may satisfy `hit`, skipping whole words
+    /// that `word_may_hit` clears; then byte by byte with `hit`.
+    #[inline]
+    pub(crate) fn find(
+        s: &[u8],
+        from: usize,
+        word_may_hit: impl Fn(u64) -> bool,
+        hit: impl Fn(u8) -> bool,
+    ) -> Option<usize> {
+        let mut i = from;
+        while let Some(chunk) = s.get(i..i + 8) {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(chunk);
+            if word_may_hit(u64::from_le_bytes(w)) {
+                break;
+            }
+            i += 8;
+        }
+        s.get(i..)?.iter().position(|&b| hit(b)).map(|p| p + i)
+    }
+}

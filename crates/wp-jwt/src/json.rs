@@ -543,6 +543,16 @@ impl<'a> Parser<'_, '_, 'a> {
         let start = self.pos + 1;
         let mut i = start;
         loop {
+            // Plain ASCII runs (no quote, backslash, control character or non-ASCII byte)
+            // are skipped a word at a time.
+            use crate::b64::swar::{find, has_byte, has_high, has_less};
+            i = find(
+                text,
+                i,
+                |w| has_less(w, 0x20) || has_byte(w, b'"') || has_byte(w, b'\\') || has_high(w),
+                |b| b < 0x20 || b == b'"' || b == b'\\' || b >= 0x80,
+            )
+            .unwrap_or(text.len());
             let Some(&b) = text.get(i) else {
                 // PHP's scanner meets the terminating NUL: a control character.
                 return Err(JsonError::CtrlChar);

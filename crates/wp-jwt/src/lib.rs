@@ -481,9 +481,16 @@ fn decode<'s>(
     if cfg.alg.is_empty() {
         return Err(fixed("Algorithm must not be empty"));
     }
-    let mut parts = token.split(|&b| b == b'.');
-    let (Some(h64), Some(p64), Some(s64), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
+    let dot =
+        |from: usize| b64::swar::find(token, from, |w| b64::swar::has_byte(w, b'.'), |b| b == b'.');
+    let (Some(d1), Some(d2)) = (dot(0), dot(0).and_then(|d| dot(d + 1))) else {
+        return Err(fixed("Wrong number of segments"));
+    };
+    if dot(d2 + 1).is_some() {
+        return Err(fixed("Wrong number of segments"));
+    }
+    let (Some(h64), Some(p64), Some(s64)) =
+        (token.get(..d1), token.get(d1 + 1..d2), token.get(d2 + 1..))
     else {
         return Err(fixed("Wrong number of segments"));
     };

@@ -153,7 +153,14 @@ pub(crate) fn bearer_token(header: &[u8]) -> Option<&[u8]> {
     let is_space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
     let start = rest.iter().position(|b| !is_space(b))?;
     let rest = rest.get(start..)?;
-    let end = rest.iter().position(is_space).unwrap_or(rest.len());
+    // Whitespace is below 0x21: whole words without such a byte are skipped.
+    let end = crate::b64::swar::find(
+        rest,
+        0,
+        |w| crate::b64::swar::has_less(w, 0x21),
+        |b| is_space(&b),
+    )
+    .unwrap_or(rest.len());
     rest.get(..end).filter(|t| !t.is_empty())
 }
 
