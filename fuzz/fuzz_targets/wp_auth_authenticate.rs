@@ -2,7 +2,8 @@
 //! application password, an OAuth1 grant): no panic, the synchronous and asynchronous drivers
 //! decide the same, and only that user can ever be authenticated.
 //!
-//! Input: a flags byte (TLS, early-user site, WordPress 6.1, the Basic-Auth plugin), then the method, URL, `Cookie`,
+//! Input: a flags byte (TLS, early-user site, WordPress 6.1, the Basic-Auth plugin, and in bits
+//! 4–5 a JWT plugin: Tmeister or Useful Team), then the method, URL, `Cookie`,
 //! `Authorization`, `X-WP-Nonce`, `Content-Type` and body separated by NUL bytes (an empty
 //! field is an absent header).
 #![no_main]
@@ -122,6 +123,18 @@ fuzz_target!(|data: &[u8]| {
         cfg.version = WpVersion::Wp61;
     }
     cfg.basic_account_passwords = flags & 8 != 0;
+    // A JWT plugin on a quarter of the runs each (secret "jwt-secret").
+    cfg.jwt = match flags >> 4 & 3 {
+        1 => Some(wp_auth::Jwt::new(
+            wp_jwt::Profile::Tmeister,
+            Some(b"jwt-secret"),
+        )),
+        2 => Some(wp_auth::Jwt::new(
+            wp_jwt::Profile::UsefulTeam,
+            Some(b"jwt-secret"),
+        )),
+        _ => None,
+    };
     let store = store();
     let sync = wp_auth::authenticate(&cfg, NOW, &req, &store);
     let asynchronous = block_on(wp_auth::authenticate_async(&cfg, NOW, &req, &store));
