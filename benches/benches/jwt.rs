@@ -6,29 +6,12 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use wp_jwt::{Config, Profile, Request, Users, Validation};
+use wp_jwt::{Config, Profile, Request, Validation};
 
 const SECRET: &[u8] = b"pub-jwt-secret-3f9a6c1e8b2d4f70a5c9e1b3d7f2a6c8";
 /// The shared vectors' `tm-valid-default` token.
 const TOKEN: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJodHRwczovL2Jsb2cuZXhhbXBsZS5jb20iLCJpYXQiOjE3NjcyMjIwMDAsIm5iZiI6MTc2NzIyMjAwMCwiZXhwIjoxNzY3ODI2ODAwLCJkYXRhIjp7InVzZXIiOnsiaWQiOiIxIn19fQ.gD0ibJ67Den3FHP7RaAb0G-rFDbE5f_jxEMR5Uuf3WU";
 const NOW: i64 = 1_767_225_600;
-
-struct NoUsers;
-
-impl Users for NoUsers {
-    fn exists(&self, _: u64) -> bool {
-        false
-    }
-    fn id_by_login(&self, _: &[u8]) -> Option<u64> {
-        None
-    }
-    fn jwt_auth_pass(&self, _: u64) -> Option<&[u8]> {
-        None
-    }
-    fn has_device(&self, _: u64, _: &[u8]) -> bool {
-        false
-    }
-}
 
 fn jwt(c: &mut Criterion) {
     let cfg = Config::new(
@@ -45,7 +28,7 @@ fn jwt(c: &mut Criterion) {
     };
     let mut scratch = vec![0u8; wp_jwt::scratch_len(&req)];
     assert!(matches!(
-        wp_jwt::validate(&cfg, &req, NOW, &NoUsers, &mut scratch),
+        wp_jwt::validate(&cfg, &req, NOW, &(), &mut scratch),
         Validation::Accept(_)
     ));
     let keyed = Hmac::<Sha256>::new_from_slice(SECRET).expect("any key");
@@ -55,7 +38,7 @@ fn jwt(c: &mut Criterion) {
     g.bench_function("keyed-once", |b| {
         b.iter(|| {
             matches!(
-                wp_jwt::validate(&cfg, black_box(&req), NOW, &NoUsers, &mut scratch),
+                wp_jwt::validate(&cfg, black_box(&req), NOW, &(), &mut scratch),
                 Validation::Accept(_)
             )
         })

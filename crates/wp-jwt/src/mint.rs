@@ -122,12 +122,14 @@ fn mac_of<'m>(key: &Keyed, message: &[u8], out: &'m mut [u8; 64]) -> Option<&'m 
     out.get(..n)
 }
 
-/// Writes `{"iss":…,"iat":…,"nbf":…,"exp":…,"data":{"user":{…}}}` and signs it.
+/// Writes `{"iss":…,"iat":…,"nbf":…,"exp":…,"data":{"user":{"id":……}}}` and signs it: the id
+/// as a string or a number, then what `more` writes.
 fn mint_layout<'o>(
     cfg: &Config<'_>,
     https: bool,
     times: [i64; 3],
-    user: impl FnOnce(&mut dyn FnMut(&[u8])) -> bool,
+    user: (u64, bool),
+    more: impl FnOnce(&mut dyn FnMut(&[u8])) -> bool,
     out: &'o mut [u8],
 ) -> Option<&'o str> {
     let alg = crate::Alg::from_name(cfg.alg)?.name();
@@ -154,8 +156,13 @@ fn mint_layout<'o>(
         p.put(name);
         p.put(decimal(t, &mut d));
     }
-    p.put(b",\"data\":{\"user\":{");
-    if !user(&mut |b| p.put(b)) {
+    let (id, quoted) = user;
+    let quote: &[u8] = if quoted { b"\"" } else { b"" };
+    p.put(b",\"data\":{\"user\":{\"id\":");
+    p.put(quote);
+    p.put(wp_php::number::decimal(i128::from(id), &mut d));
+    p.put(quote);
+    if !more(&mut |b| p.put(b)) {
         return None;
     }
     p.put(b"}}}");
@@ -177,20 +184,8 @@ pub fn mint_tmeister<'o>(
     user_id: u64,
     out: &'o mut [u8],
 ) -> Option<&'o str> {
-    let mut d = [0u8; 40];
-    let id = wp_php::number::decimal(i128::from(user_id), &mut d).to_vec_free();
-    mint_layout(
-        cfg,
-        https,
-        [now, now, now.saturating_add(604_800)],
-        |put| {
-            put(b"\"id\":\"");
-            put(id.as_slice());
-            put(b"\"");
-            true
-        },
-        out,
-    )
+    let times = [now, now, now.saturating_add(604_800)];
+    mint_layout(cfg, https, times, (user_id, true), |_| true, out)
 }
 
 /// The token Useful Team's `/token` endpoint issues (`exp` = now + 10 minutes; `data.user` =
@@ -205,49 +200,14 @@ pub fn mint_usefulteam<'o>(
     pass: &[u8],
     out: &'o mut [u8],
 ) -> Option<&'o str> {
-    let mut d = [0u8; 40];
-    let id = wp_php::number::decimal(i128::from(user_id), &mut d).to_vec_free();
-    mint_layout(
-        cfg,
-        https,
-        [now, now, now.saturating_add(600)],
-        |put| {
-            put(b"\"id\":");
-            put(id.as_slice());
-            put(b",\"device\":");
-            let ok = php_json_str(device, &mut *put);
-            put(b",\"pass\":");
-            ok && php_json_str(pass, &mut *put)
-        },
-        out,
-    )
-}
-
-/// A copy of a short byte string on the stack (decimals).
-struct Small {
-    bytes: [u8; 40],
-    len: usize,
-}
-
-impl Small {
-    fn as_slice(&self) -> &[u8] {
-        self.bytes.get(..self.len).unwrap_or_default()
-    }
-}
-
-trait ToSmall {
-    fn to_vec_free(&self) -> Small;
-}
-
-impl ToSmall for [u8] {
-    fn to_vec_free(&self) -> Small {
-        let mut bytes = [0u8; 40];
-        let len = self.len().min(40);
-        if let (Some(dst), Some(src)) = (bytes.get_mut(..len), self.get(..len)) {
-            dst.copy_from_slice(src);
-        }
-        Small { bytes, len }
-    }
+    let times = [now, now, now.saturating_add(600)];
+    let more = |put: &mut dyn FnMut(&[u8])| {
+        put(b",\"device\":");
+        let ok = php_json_str(device, &mut *put);
+        put(b",\"pass\":");
+        ok && php_json_str(pass, &mut *put)
+    };
+    mint_layout(cfg, https, times, (user_id, false), more, out)
 }
 
 /// Useful Team's reading of the `device` field: `sanitize_text_field()`, some accented

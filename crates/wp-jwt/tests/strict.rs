@@ -9,28 +9,11 @@
 
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
-use wp_jwt::{Config, Profile, Request, Users, Validation};
+use wp_jwt::{Config, Profile, Request, Validation};
 
 const SECRET: &[u8] = b"pub-jwt-secret-3f9a6c1e8b2d4f70a5c9e1b3d7f2a6c8";
 const HOME: &[u8] = b"https://blog.example.com";
 const NOW: i64 = 1_767_225_600;
-
-struct NoUsers;
-
-impl Users for NoUsers {
-    fn exists(&self, _: u64) -> bool {
-        false
-    }
-    fn id_by_login(&self, _: &[u8]) -> Option<u64> {
-        None
-    }
-    fn jwt_auth_pass(&self, _: u64) -> Option<&[u8]> {
-        None
-    }
-    fn has_device(&self, _: u64, _: &[u8]) -> bool {
-        false
-    }
-}
 
 fn b64url(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -69,7 +52,7 @@ fn decide(cfg: &Config<'_>, token: &str) -> Result<String, String> {
         ..Request::default()
     };
     let mut scratch = vec![0u8; wp_jwt::scratch_len(&req)];
-    match wp_jwt::validate(cfg, &req, NOW, &NoUsers, &mut scratch) {
+    match wp_jwt::validate(cfg, &req, NOW, &(), &mut scratch) {
         Validation::Accept(id) => Ok(format!("{id:?}")),
         Validation::Reject(r) => Err(r.message.to_string()),
         Validation::Fatal(f) => Err(format!("{f:?}")),
@@ -178,7 +161,7 @@ fn the_scratch_holds_the_worst_sanitising() {
         ..Request::default()
     };
     let mut scratch = vec![0u8; wp_jwt::scratch_len(&req)];
-    match wp_jwt::validate(&cfg, &req, NOW, &NoUsers, &mut scratch) {
+    match wp_jwt::validate(&cfg, &req, NOW, &(), &mut scratch) {
         Validation::Reject(r) => assert_eq!(r.code.as_str(), "jwt_auth_invalid_token"),
         other => panic!("{other:?}"),
     }
