@@ -306,6 +306,12 @@ impl WordPressSite {
         self.dir.join("wp")
     }
 
+    /// The MariaDB unix socket (database `wp`, user `root`, no password, tables `wp_*`).
+    #[must_use]
+    pub fn mysql_socket(&self) -> PathBuf {
+        self.dir.join("mysql.sock")
+    }
+
     /// `http://127.0.0.1:<port>`: the `siteurl` and `home` options.
     #[must_use]
     pub fn url(&self) -> String {

@@ -110,9 +110,12 @@ fn published_crates() -> Vec<String> {
     crate_dirs(|_| true)
 }
 
-/// The library crates (the command-line tool is a binary).
+/// The `no_std` library crates (the command-line tool is a binary; the database store needs
+/// `std`): those whose `src/lib.rs` says `#![no_std]`.
 fn library_crates() -> Vec<String> {
-    crate_dirs(|dir| dir.join("src/lib.rs").is_file())
+    crate_dirs(|dir| {
+        std::fs::read_to_string(dir.join("src/lib.rs")).is_ok_and(|s| s.contains("#![no_std]"))
+    })
 }
 
 fn crate_dirs(keep: impl Fn(&Path) -> bool) -> Vec<String> {

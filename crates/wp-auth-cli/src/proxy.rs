@@ -30,7 +30,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::service::TowerToHyperService;
 use tower_service::Service;
 use wp_auth::tower::{RequestBody, WpAuth, WpAuthLayer};
-use wp_auth::{Config, MemoryStore, OAuth1, Outcome, UserDetermined};
+use wp_auth::{AsyncStore, Config, OAuth1, Outcome, UserDetermined};
 
 use crate::input::Site;
 use crate::{Failure, Report, SiteArgs, Version};
@@ -51,8 +51,18 @@ pub(crate) struct ProxyArgs {
     home: Option<String>,
     /// The site's users, sessions, application passwords and OAuth1 grants (JSON; see the
     /// crate docs).
-    #[arg(long, value_name = "PATH")]
-    store: PathBuf,
+    #[arg(
+        long,
+        value_name = "PATH",
+        required_unless_present = "mysql",
+        conflicts_with = "mysql"
+    )]
+    store: Option<PathBuf>,
+    /// The site's database instead: `mysql://user:password@host:port/database` (a unix
+    /// socket with `?socket=/path/mysqld.sock`); tables named with wp-config.php's
+    /// `$table_prefix`.
+    #[arg(long, value_name = "URL")]
+    mysql: Option<String>,
     /// WordPress, as `http://host:port` (plain HTTP).
     #[arg(long)]
     upstream: String,
@@ -208,13 +218,25 @@ fn is_rest(uri: &Uri) -> bool {
 }
 
 /// The proxy's front: health check, REST requests through the layer, the rest forwarded.
-#[derive(Clone)]
-struct Front {
-    auth: WpAuth<MemoryStore, Forward>,
+struct Front<S> {
+    auth: WpAuth<S, Forward>,
     forward: Forward,
 }
 
-impl Service<Request<Incoming>> for Front {
+impl<S> Clone for Front<S> {
+    fn clone(&self) -> Self {
+        Self {
+            auth: self.auth.clone(),
+            forward: self.forward.clone(),
+        }
+    }
+}
+
+impl<S> Service<Request<Incoming>> for Front<S>
+where
+    S: AsyncStore + Send + Sync + 'static,
+    S::Error: core::fmt::Display,
+{
     type Response = Response<ProxyBody>;
     type Error = Infallible;
     type Future = BoxFuture<Result<Response<ProxyBody>, Infallible>>;
@@ -251,8 +273,7 @@ impl Service<Request<Incoming>> for Front {
     }
 }
 
-fn config(a: &ProxyArgs) -> Result<Config, Failure> {
-    let site = Site::load(&a.site)?;
+fn config(a: &ProxyArgs, site: &Site) -> Result<Config, Failure> {
     let keys = site.keys(&a.site)?;
     let home = a.home.as_deref().unwrap_or(&a.siteurl);
     let mut cfg = Config::new(keys, a.siteurl.as_bytes(), home.as_bytes());
@@ -274,8 +295,8 @@ fn config(a: &ProxyArgs) -> Result<Config, Failure> {
 }
 
 pub(crate) fn run(a: &ProxyArgs) -> Result<Report, Failure> {
-    let cfg = config(a)?;
-    let store = crate::store::load(&a.store)?;
+    let site = Site::load(&a.site)?;
+    let cfg = config(a, &site)?;
     let upstream = a.upstream.trim_end_matches('/');
     let parsed: Uri = upstream
         .parse()
@@ -302,26 +323,38 @@ pub(crate) fn run(a: &ProxyArgs) -> Result<Report, Failure> {
         upstream: upstream.into(),
         user_header,
     };
-    let layer = WpAuthLayer::new(Arc::new(cfg), Arc::new(store))
-        .body_limit(a.body_limit)
-        .https(a.https);
-    let front = Front {
-        auth: tower_layer_apply(&layer, forward.clone()),
-        forward,
-    };
     let rt = tokio::runtime::Runtime::new().map_err(|e| Failure(e.to_string()))?;
-    rt.block_on(serve(a.listen, front))?;
+    let cfg = Arc::new(cfg);
+    match (&a.store, &a.mysql) {
+        (_, Some(url)) => {
+            let options: sqlx::mysql::MySqlConnectOptions =
+                url.parse().map_err(|e| Failure(format!("--mysql: {e}")))?;
+            let prefix = String::from_utf8_lossy(site.config.table_prefix()).into_owned();
+            let store = rt
+                .block_on(wp_auth_mysql::MySqlStore::connect(options, 16, &prefix))
+                .map_err(|e| Failure(format!("--mysql: {e}")))?;
+            rt.block_on(serve(a.listen, front(a, cfg, store, forward)))?;
+        }
+        (Some(path), None) => {
+            let store = crate::store::load(path)?;
+            rt.block_on(serve(a.listen, front(a, cfg, store, forward)))?;
+        }
+        (None, None) => return Err(Failure("give --store or --mysql".into())),
+    }
     Ok(Report::accepted(
         "stopped",
         serde_json::json!({ "stopped": true }),
     ))
 }
 
-fn tower_layer_apply(
-    layer: &WpAuthLayer<MemoryStore>,
-    inner: Forward,
-) -> WpAuth<MemoryStore, Forward> {
-    tower_layer::Layer::layer(layer, inner)
+fn front<S>(a: &ProxyArgs, cfg: Arc<Config>, store: S, forward: Forward) -> Front<S> {
+    let layer = WpAuthLayer::new(cfg, Arc::new(store))
+        .body_limit(a.body_limit)
+        .https(a.https);
+    Front {
+        auth: tower_layer::Layer::layer(&layer, forward.clone()),
+        forward,
+    }
 }
 
 async fn shutdown_signal() {
@@ -338,7 +371,11 @@ async fn shutdown_signal() {
     }
 }
 
-async fn serve(listen: SocketAddr, front: Front) -> Result<(), Failure> {
+async fn serve<S>(listen: SocketAddr, front: Front<S>) -> Result<(), Failure>
+where
+    S: AsyncStore + Send + Sync + 'static,
+    S::Error: core::fmt::Display,
+{
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| Failure(format!("--listen {listen}: {e}")))?;

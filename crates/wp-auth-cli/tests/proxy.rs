@@ -506,6 +506,83 @@ fn jwt_tokens_through_the_proxy() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// The proxy with the site's own database (`--mysql`): a real WordPress installed into
+/// MariaDB, its users, sessions and application passwords made by WordPress's functions.
+#[test]
+fn the_proxy_reads_the_wordpress_database() {
+    let Some(site) = wp_testkit::site::wordpress_site("the_proxy_reads_the_wordpress_database")
+    else {
+        return;
+    };
+    let plan = "erin\terin@example.com\tpw-erin\t86400:0,86400:1\t0,1\n";
+    let out = site.php(Path::new("../wp-auth/tests/live/mint.php"), plan.as_bytes());
+    let minted: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    let erin = &minted["users"][0];
+    let id = erin["id"].as_u64().unwrap().to_string();
+    let up = upstream();
+    let url = format!(
+        "mysql://root@localhost/wp?socket={}",
+        site.mysql_socket().display()
+    );
+    let siteurl = minted["siteurl"].as_str().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wp-auth"))
+        .arg("proxy")
+        .arg("--wp-config")
+        .arg(site.root().join("wp-config.php"))
+        .args(["--mysql", &url, "--siteurl", siteurl, "--upstream"])
+        .arg(format!("http://{}", up.addr))
+        .args(["--listen", "127.0.0.1:0", "--https", "--wp-version", "6.1"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let addr: SocketAddr = loop {
+        let line = lines.next().expect("the proxy exited").unwrap();
+        if let Some(a) = line.strip_prefix("wp-auth proxy listening on http://") {
+            break a.parse().unwrap();
+        }
+    };
+    let cookie_name = minted["logged_in_cookie"].as_str().unwrap();
+    for session in erin["sessions"].as_array().unwrap() {
+        let cookie = format!(
+            "{cookie_name}={}",
+            session["cookies"]["logged_in"]
+                .as_str()
+                .unwrap()
+                .replace('|', "%7C")
+        );
+        let nonce = session["nonce"].as_str().unwrap();
+        let r = request(
+            addr,
+            "GET",
+            ME,
+            &[
+                ("Cookie", cookie.as_bytes()),
+                ("X-WP-Nonce", nonce.as_bytes()),
+            ],
+            b"",
+        );
+        if session["destroyed"].as_bool().unwrap() {
+            // Logged out: the nonce is then checked as a visitor's and fails.
+            rejected(&r, 403, "rest_cookie_invalid_nonce");
+        } else {
+            upstream_saw(&r, "GET /wp-json/wp/v2/users/me HTTP/1.1", &id);
+        }
+    }
+    for app in erin["apps"].as_array().unwrap() {
+        let header = basic("erin", app["password"].as_str().unwrap().as_bytes());
+        let r = request(addr, "GET", ME, &[("Authorization", &header)], b"");
+        let who = if app["revoked"].as_bool().unwrap() {
+            "-"
+        } else {
+            id.as_str()
+        };
+        upstream_saw(&r, "GET /wp-json/wp/v2/users/me HTTP/1.1", who);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 #[test]
 fn an_unreachable_upstream_is_a_502() {
     let dir = site_files("down");

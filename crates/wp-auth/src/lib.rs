@@ -23,7 +23,7 @@ pub mod tower;
 
 pub use flow::{Answer, Flow, Lookup, Step};
 #[cfg(feature = "std")]
-pub use memory::{MemoryStore, MemoryUser};
+pub use memory::{MemoryStore, MemoryUser, ReplayCache};
 pub use outcome::{
     Authenticated, BasicAuthError, Effects, Error, Json, Method, Outcome, RestError,
 };

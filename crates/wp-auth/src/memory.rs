@@ -64,7 +64,33 @@ pub struct MemoryStore {
     tokens: Vec<(Box<[u8]>, OAuth1Token)>,
     consumers: Vec<(Box<[u8]>, OAuth1Consumer)>,
     jwt_users: Vec<(u64, JwtUserRow)>,
+    seen: ReplayCache,
+}
+
+/// An in-process OAuth1 replay cache: each key remembered for its TTL (one process; a fleet
+/// shares one in Redis instead).
+#[derive(Debug, Default)]
+pub struct ReplayCache {
     seen: Mutex<HashMap<ReplayKey, Instant>>,
+}
+
+impl ReplayCache {
+    /// Records `key` for `ttl` seconds if it is new: `true` when it was (the store contract of
+    /// [`Store::remember_nonce`]). Expired keys are dropped as it goes.
+    pub fn remember(&self, key: &ReplayKey, ttl: u64) -> bool {
+        let now = Instant::now();
+        // A poisoned lock still holds a consistent map (every update is one insert).
+        let mut seen = self
+            .seen
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.retain(|_, until| *until > now);
+        if seen.contains_key(key) {
+            return false;
+        }
+        seen.insert(*key, now + Duration::from_secs(ttl));
+        true
+    }
 }
 
 impl core::fmt::Debug for MemoryStore {
@@ -165,18 +191,7 @@ impl Store for MemoryStore {
     }
 
     fn remember_nonce(&self, key: &ReplayKey, ttl: u64) -> Result<bool, Infallible> {
-        let now = Instant::now();
-        // A poisoned lock still holds a consistent map (every update is one insert).
-        let mut seen = self
-            .seen
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        seen.retain(|_, until| *until > now);
-        if seen.contains_key(key) {
-            return Ok(false);
-        }
-        seen.insert(*key, now + Duration::from_secs(ttl));
-        Ok(true)
+        Ok(self.seen.remember(key, ttl))
     }
 
     fn user_by_id(&self, id: u64) -> Result<Option<UserRow>, Infallible> {
