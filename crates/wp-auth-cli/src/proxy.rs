@@ -63,6 +63,10 @@ pub(crate) struct ProxyArgs {
     /// `$table_prefix`.
     #[arg(long, value_name = "URL")]
     mysql: Option<String>,
+    /// With --mysql: keep database answers this many seconds (0: never; a logout or revoked
+    /// password is then seen within this time).
+    #[arg(long, default_value_t = 0, value_name = "SECONDS")]
+    cache_ttl: u64,
     /// WordPress, as `http://host:port` (plain HTTP).
     #[arg(long)]
     upstream: String,
@@ -330,9 +334,12 @@ pub(crate) fn run(a: &ProxyArgs) -> Result<Report, Failure> {
             let options: sqlx::mysql::MySqlConnectOptions =
                 url.parse().map_err(|e| Failure(format!("--mysql: {e}")))?;
             let prefix = String::from_utf8_lossy(site.config.table_prefix()).into_owned();
-            let store = rt
+            let mut store = rt
                 .block_on(wp_auth_mysql::MySqlStore::connect(options, 16, &prefix))
                 .map_err(|e| Failure(format!("--mysql: {e}")))?;
+            if a.cache_ttl > 0 {
+                store = store.with_cache(core::time::Duration::from_secs(a.cache_ttl), 100_000);
+            }
             rt.block_on(serve(a.listen, front(a, cfg, store, forward)))?;
         }
         (Some(path), None) => {

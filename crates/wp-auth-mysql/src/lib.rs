@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 use core::fmt;
+use core::time::Duration;
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPool, MySqlPoolOptions};
 use wp_auth::{
@@ -100,11 +101,36 @@ impl Queries {
 /// (`{prefix}usermeta`, PHP-serialised, read with `wp-php`). Read-only. OAuth1 replays are kept
 /// in this process ([`ReplayCache`]); the OAuth1 plugin's consumers and tokens are not read
 /// (its lookups find nothing: OAuth1 requests fail closed).
-#[derive(Debug)]
 pub struct MySqlStore {
     pool: MySqlPool,
     q: Queries,
     replays: ReplayCache,
+    cache: Option<moka::future::Cache<CacheKey, Cached>>,
+}
+
+impl fmt::Debug for MySqlStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MySqlStore")
+            .field("queries", &self.q)
+            .field("cached", &self.cache.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a cached answer is the answer to.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum CacheKey {
+    User(&'static str, Vec<u8>),
+    Meta(u64, &'static str),
+}
+
+/// A cached answer (found or not). A user row keeps its hash inline (as the facade's rows
+/// do): the cache holds whole rows, not boxes of them.
+#[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
+enum Cached {
+    User(Option<UserRow>),
+    Meta(Option<Vec<u8>>),
 }
 
 impl MySqlStore {
@@ -118,7 +144,23 @@ impl MySqlStore {
             pool,
             q: Queries::new(table_prefix)?,
             replays: ReplayCache::default(),
+            cache: None,
         })
+    }
+
+    /// Keeps answers (user rows and meta values, found or not) in this process for `ttl`, at
+    /// most `max_entries` of them. A change in the database — a logged-out session, a revoked
+    /// application password, a changed password, a new or deleted user — is seen within `ttl`:
+    /// until then the cached answer stands. Store errors are never cached.
+    #[must_use]
+    pub fn with_cache(mut self, ttl: Duration, max_entries: u64) -> Self {
+        self.cache = Some(
+            moka::future::Cache::builder()
+                .time_to_live(ttl)
+                .max_capacity(max_entries)
+                .build(),
+        );
+        self
     }
 
     /// Connects a pool of up to `max_connections` (`mysql://user:password@host:port/database`
@@ -140,10 +182,29 @@ impl MySqlStore {
             pool,
             q,
             replays: ReplayCache::default(),
+            cache: None,
         })
     }
 
-    async fn user(&self, query: &str, key: &[u8]) -> Result<Option<UserRow>, Error> {
+    async fn user(&self, which: &'static str, key: &[u8]) -> Result<Option<UserRow>, Error> {
+        let Some(cache) = &self.cache else {
+            return self.user_query(which, key).await;
+        };
+        let k = CacheKey::User(which, key.to_vec());
+        if let Some(Cached::User(row)) = cache.get(&k).await {
+            return Ok(row);
+        }
+        let row = self.user_query(which, key).await?;
+        cache.insert(k, Cached::User(row.clone())).await;
+        Ok(row)
+    }
+
+    async fn user_query(&self, which: &'static str, key: &[u8]) -> Result<Option<UserRow>, Error> {
+        let query = match which {
+            "email" => &self.q.user_by_email,
+            "id" => &self.q.user_by_id,
+            _ => &self.q.user_by_login,
+        };
         let row: Option<(u64, Vec<u8>)> = sqlx::query_as(query)
             .bind(key)
             .fetch_optional(&self.pool)
@@ -161,7 +222,20 @@ impl MySqlStore {
     }
 
     /// `get_user_meta($id, $key, true)`: `None` when the user has none.
-    async fn meta(&self, user_id: u64, key: &str) -> Result<Option<Vec<u8>>, Error> {
+    async fn meta(&self, user_id: u64, key: &'static str) -> Result<Option<Vec<u8>>, Error> {
+        let Some(cache) = &self.cache else {
+            return self.meta_query(user_id, key).await;
+        };
+        let k = CacheKey::Meta(user_id, key);
+        if let Some(Cached::Meta(v)) = cache.get(&k).await {
+            return Ok(v);
+        }
+        let v = self.meta_query(user_id, key).await?;
+        cache.insert(k, Cached::Meta(v.clone())).await;
+        Ok(v)
+    }
+
+    async fn meta_query(&self, user_id: u64, key: &str) -> Result<Option<Vec<u8>>, Error> {
         let row: Option<(Vec<u8>,)> = sqlx::query_as(&self.q.meta)
             .bind(user_id)
             .bind(key)
@@ -175,11 +249,11 @@ impl AsyncStore for MySqlStore {
     type Error = Error;
 
     async fn user_by_login(&self, login: &[u8]) -> Result<Option<UserRow>, Error> {
-        self.user(&self.q.user_by_login, login).await
+        self.user("login", login).await
     }
 
     async fn user_by_email(&self, email: &[u8]) -> Result<Option<UserRow>, Error> {
-        self.user(&self.q.user_by_email, email).await
+        self.user("email", email).await
     }
 
     async fn session_expiration(
@@ -224,8 +298,7 @@ impl AsyncStore for MySqlStore {
     }
 
     async fn user_by_id(&self, id: u64) -> Result<Option<UserRow>, Error> {
-        self.user(&self.q.user_by_id, id.to_string().as_bytes())
-            .await
+        self.user("id", id.to_string().as_bytes()).await
     }
 
     async fn jwt_user(&self, id: u64) -> Result<Option<JwtUserRow>, Error> {

@@ -221,3 +221,81 @@ fn the_store_reads_what_wordpress_stored() {
         assert!(err.to_string().contains("table prefix"), "{err}");
     });
 }
+
+/// The cache's promise: a logged-out session is seen within the TTL — still accepted by the
+/// cached store until then (while an uncached store already refuses it), refused after.
+#[test]
+fn a_cached_store_sees_a_logout_within_its_ttl() {
+    let Some(site) = wordpress_site("a_cached_store_sees_a_logout_within_its_ttl") else {
+        return;
+    };
+    let out = site.php(
+        Path::new("../wp-auth/tests/live/mint.php"),
+        b"frank\tfrank@example.com\tpw-frank\t86400:0\t\n",
+    );
+    let minted: Value = serde_json::from_str(out.trim()).unwrap();
+    let u = &minted["users"][0];
+    let session = &u["sessions"][0];
+    let php = std::fs::read(site.root().join("wp-config.php")).unwrap();
+    let wp_config = WpConfig::parse(&php).unwrap();
+    let mut cfg = Config::from_wp_config(
+        &wp_config,
+        s(&minted["siteurl"]).as_bytes(),
+        s(&minted["home"]).as_bytes(),
+    )
+    .unwrap();
+    cfg.version = WpVersion::Wp61;
+    let cookie = format!(
+        "{}={}",
+        s(&minted["logged_in_cookie"]),
+        s(&session["cookies"]["logged_in"]).replace('|', "%7C")
+    );
+    let req = RequestView {
+        method: b"GET",
+        url: b"/wp-json/wp/v2/users/me",
+        cookie: Some(cookie.as_bytes()),
+        x_wp_nonce: Some(s(&session["nonce"]).as_bytes()),
+        is_ssl: true,
+        ..RequestView::default()
+    };
+    let now = minted["now"].as_u64().unwrap();
+    let ttl = core::time::Duration::from_secs(2);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let options = || {
+            MySqlConnectOptions::new()
+                .socket(site.mysql_socket())
+                .username("root")
+                .database("wp")
+        };
+        let cached = MySqlStore::connect(options(), 2, "wp_")
+            .await
+            .unwrap()
+            .with_cache(ttl, 1000);
+        let fresh = MySqlStore::connect(options(), 2, "wp_").await.unwrap();
+        let authenticated = |r: &Result<Outcome, _>| matches!(r, Ok(Outcome::Authenticated(_)));
+        assert!(authenticated(
+            &wp_auth::authenticate_async(&cfg, now, &req, &cached).await
+        ));
+        let started = std::time::Instant::now();
+        let done = site.php(
+            Path::new("tests/live/destroy_session.php"),
+            format!("{}\t{}\n", u["id"], s(&session["token"])).as_bytes(),
+        );
+        assert_eq!(done.trim(), "ok");
+        assert!(!authenticated(
+            &wp_auth::authenticate_async(&cfg, now, &req, &fresh).await
+        ));
+        if started.elapsed() < ttl {
+            assert!(
+                authenticated(&wp_auth::authenticate_async(&cfg, now, &req, &cached).await),
+                "within the TTL the cached answer stands"
+            );
+        }
+        tokio::time::sleep(ttl + core::time::Duration::from_millis(200)).await;
+        assert!(
+            !authenticated(&wp_auth::authenticate_async(&cfg, now, &req, &cached).await),
+            "after the TTL the logout is seen"
+        );
+    });
+}
