@@ -67,21 +67,10 @@ impl Drop for Dir {
     }
 }
 
-const SALTS: [&str; 8] = [
-    "AUTH_KEY",
-    "AUTH_SALT",
-    "SECURE_AUTH_KEY",
-    "SECURE_AUTH_SALT",
-    "LOGGED_IN_KEY",
-    "LOGGED_IN_SALT",
-    "NONCE_KEY",
-    "NONCE_SALT",
-];
-
 /// A wp-config.php with every salt `fake NAME`, but for the overrides.
 fn config(dir: &Dir, overrides: &[(&str, &str)]) -> String {
     let mut php = String::from("<?php\n// a comment line\n");
-    for name in SALTS {
+    for name in wp_auth::config::SALT_CONSTANTS {
         let value = overrides
             .iter()
             .find(|(n, _)| *n == name)
@@ -127,7 +116,7 @@ fn salts_say_where_each_comes_from() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
         r.stdout.contains(
-            "auth: key from constant AUTH_KEY (line 3), salt from constant AUTH_SALT (line 4)"
+            "auth: key from constant AUTH_KEY (line 3), salt from constant AUTH_SALT (line 7)"
         ),
         "{}",
         r.stdout

@@ -45,16 +45,7 @@ fn site_files(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("wp-auth-proxy-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut config = String::from("<?php\n");
-    for c in [
-        "AUTH_KEY",
-        "AUTH_SALT",
-        "SECURE_AUTH_KEY",
-        "SECURE_AUTH_SALT",
-        "LOGGED_IN_KEY",
-        "LOGGED_IN_SALT",
-        "NONCE_KEY",
-        "NONCE_SALT",
-    ] {
+    for c in wp_auth::config::SALT_CONSTANTS {
         config += &format!("define( '{c}', 'fake {c}' );\n");
     }
     std::fs::write(dir.join("wp-config.php"), config).unwrap();

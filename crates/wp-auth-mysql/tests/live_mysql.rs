@@ -31,6 +31,20 @@ fn s(v: &Value) -> &str {
     v.as_str().expect("a JSON string")
 }
 
+/// The site as the facade sees it: its own wp-config.php, the URL options WordPress reported.
+fn site_config(site: &wp_testkit::site::WordPressSite, minted: &Value) -> (WpConfig, Config) {
+    let php = std::fs::read(site.root().join("wp-config.php")).unwrap();
+    let wp_config = WpConfig::parse(&php).unwrap();
+    let mut cfg = Config::from_wp_config(
+        &wp_config,
+        s(&minted["siteurl"]).as_bytes(),
+        s(&minted["home"]).as_bytes(),
+    )
+    .unwrap();
+    cfg.version = WpVersion::Wp61; // Debian 12's WordPress is 6.1.
+    (wp_config, cfg)
+}
+
 fn basic(login: &str, pw: &str) -> Vec<u8> {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let raw = format!("{login}:{pw}").into_bytes();
@@ -74,15 +88,7 @@ fn the_store_reads_what_wordpress_stored() {
     );
     assert_eq!(jwt.trim(), "ok");
 
-    let php = std::fs::read(site.root().join("wp-config.php")).unwrap();
-    let wp_config = WpConfig::parse(&php).unwrap();
-    let mut cfg = Config::from_wp_config(
-        &wp_config,
-        s(&minted["siteurl"]).as_bytes(),
-        s(&minted["home"]).as_bytes(),
-    )
-    .unwrap();
-    cfg.version = WpVersion::Wp61;
+    let (wp_config, cfg) = site_config(&site, &minted);
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
@@ -236,15 +242,7 @@ fn a_cached_store_sees_a_logout_within_its_ttl() {
     let minted: Value = serde_json::from_str(out.trim()).unwrap();
     let u = &minted["users"][0];
     let session = &u["sessions"][0];
-    let php = std::fs::read(site.root().join("wp-config.php")).unwrap();
-    let wp_config = WpConfig::parse(&php).unwrap();
-    let mut cfg = Config::from_wp_config(
-        &wp_config,
-        s(&minted["siteurl"]).as_bytes(),
-        s(&minted["home"]).as_bytes(),
-    )
-    .unwrap();
-    cfg.version = WpVersion::Wp61;
+    let (_, cfg) = site_config(&site, &minted);
     let cookie = format!(
         "{}={}",
         s(&minted["logged_in_cookie"]),
