@@ -45,6 +45,15 @@ fn site_config(site: &wp_testkit::site::WordPressSite, minted: &Value) -> (WpCon
     (wp_config, cfg)
 }
 
+/// The `Cookie` header of a session's logged_in cookie, as a browser sends it (`|` as `%7C`).
+fn logged_in_cookie(minted: &Value, session: &Value) -> String {
+    format!(
+        "{}={}",
+        s(&minted["logged_in_cookie"]),
+        s(&session["cookies"]["logged_in"]).replace('|', "%7C")
+    )
+}
+
 fn basic(login: &str, pw: &str) -> Vec<u8> {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let raw = format!("{login}:{pw}").into_bytes();
@@ -145,12 +154,8 @@ fn the_store_reads_what_wordpress_stored() {
             }
 
             // The facade through this store: cookies with their nonces, application passwords.
-            let cookie_name = s(&minted["logged_in_cookie"]);
             for session in u["sessions"].as_array().unwrap() {
-                let cookie = format!(
-                    "{cookie_name}={}",
-                    s(&session["cookies"]["logged_in"]).replace('|', "%7C")
-                );
+                let cookie = logged_in_cookie(&minted, session);
                 let req = RequestView {
                     method: b"GET",
                     url: b"/wp-json/wp/v2/users/me",
@@ -243,11 +248,7 @@ fn a_cached_store_sees_a_logout_within_its_ttl() {
     let u = &minted["users"][0];
     let session = &u["sessions"][0];
     let (_, cfg) = site_config(&site, &minted);
-    let cookie = format!(
-        "{}={}",
-        s(&minted["logged_in_cookie"]),
-        s(&session["cookies"]["logged_in"]).replace('|', "%7C")
-    );
+    let cookie = logged_in_cookie(&minted, session);
     let req = RequestView {
         method: b"GET",
         url: b"/wp-json/wp/v2/users/me",

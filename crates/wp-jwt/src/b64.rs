@@ -96,16 +96,9 @@ pub(crate) fn decode_lenient<'o>(segment: &[u8], out: &'o mut [u8]) -> Option<&'
 /// Decodes into a fixed array (signatures); `None` when the decoded length is not `N`.
 pub(crate) fn decode_exact<const N: usize>(segment: &[u8]) -> Option<[u8; N]> {
     let mut out = [0u8; N];
-    let mut n = 0;
-    let fits = decode_with(segment, |bytes| match out.get_mut(n..n + bytes.len()) {
-        Some(dst) => {
-            dst.copy_from_slice(bytes);
-            n += bytes.len();
-            true
-        }
-        None => false,
-    });
-    (fits && n == N).then_some(out)
+    // Longer than N does not fit (None); shorter is the wrong length.
+    let n = decode_lenient(segment, &mut out)?.len();
+    (n == N).then_some(out)
 }
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
